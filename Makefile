@@ -1,0 +1,37 @@
+# WSLab. `make lessons` runs every lesson in order; `make test` runs the test suite.
+# Both install what they need first (scripts/install-deps.sh).
+SWIFT ?= swift
+N ?=
+
+.PHONY: all deps build lessons lesson test golden fmt lint clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+lessons: build
+	@bash scripts/lessons.sh
+
+lesson: build
+	@if [ -z "$(N)" ]; then echo "usage: make lesson N=2" >&2; exit 2; fi
+	@bash scripts/lessons.sh $(N)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+golden: build
+	@bash scripts/golden.sh
+
+fmt:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Lessons
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Lessons
+
+clean:
+	rm -rf .build

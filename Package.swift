@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6)
+]
+
+let package = Package(
+  name: "WSLab",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "Trace", targets: ["Trace"]),
+    .library(name: "Framing", targets: ["Framing"]),
+    .library(name: "Handshake", targets: ["Handshake"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+  ],
+  targets: [
+    // Sans-IO layers (DESIGN.md): no I/O, no clock, no threads.
+    .target(name: "Trace", swiftSettings: swiftSettings),
+    .target(
+      name: "Framing",
+      dependencies: ["Trace", .product(name: "NIOCore", package: "swift-nio")],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "Handshake",
+      dependencies: [
+        "Trace",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    // Shared helpers for the lesson executables (headings, prose, pauses, colour choice).
+    .target(
+      name: "LessonSupport",
+      dependencies: ["Trace"],
+      path: "Lessons/Support",
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "Lesson01",
+      dependencies: ["LessonSupport", "Handshake", "Trace"],
+      path: "Lessons/01-handshake",
+      exclude: ["README.md"],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "Lesson02",
+      dependencies: ["LessonSupport", "Framing", "Trace", .product(name: "NIOCore", package: "swift-nio")],
+      path: "Lessons/02-framing",
+      exclude: ["README.md"],
+      swiftSettings: swiftSettings
+    ),
+
+    .testTarget(name: "TraceTests", dependencies: ["Trace"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "FramingTests",
+      dependencies: ["Framing", "Trace", .product(name: "NIOCore", package: "swift-nio")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "HandshakeTests",
+      dependencies: ["Handshake", "Trace"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "LessonTests",
+      dependencies: ["Lesson01", "Lesson02"],
+      resources: [.copy("Golden")],
+      swiftSettings: swiftSettings
+    ),
+  ]
+)

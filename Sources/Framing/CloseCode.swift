@@ -1,0 +1,70 @@
+/// A close status code (RFC 6455 §7.4, IANA registry in §11.7).
+public struct CloseCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+  public let rawValue: UInt16
+
+  public init(rawValue: UInt16) { self.rawValue = rawValue }
+
+  /// 1000: the purpose of the connection was fulfilled.
+  public static let normalClosure = CloseCode(rawValue: 1000)
+  /// 1001: an endpoint is going away (server shutdown, page navigated away).
+  public static let goingAway = CloseCode(rawValue: 1001)
+  /// 1002: the peer broke the protocol.
+  public static let protocolError = CloseCode(rawValue: 1002)
+  /// 1003: a data type the endpoint cannot accept (e.g. binary to a text-only endpoint).
+  public static let unsupportedData = CloseCode(rawValue: 1003)
+  /// 1005: no status code was present. Never sent on the wire.
+  public static let noStatusReceived = CloseCode(rawValue: 1005)
+  /// 1006: the connection closed without a close frame. Never sent on the wire.
+  public static let abnormalClosure = CloseCode(rawValue: 1006)
+  /// 1007: payload data inconsistent with the message type (e.g. invalid UTF-8 in text).
+  public static let invalidPayloadData = CloseCode(rawValue: 1007)
+  /// 1008: a message violates the endpoint's policy.
+  public static let policyViolation = CloseCode(rawValue: 1008)
+  /// 1009: a message too big to process.
+  public static let messageTooBig = CloseCode(rawValue: 1009)
+  /// 1010: the client expected an extension the server did not negotiate.
+  public static let mandatoryExtension = CloseCode(rawValue: 1010)
+  /// 1011: the server met an unexpected condition.
+  public static let internalError = CloseCode(rawValue: 1011)
+  /// 1015: the TLS handshake failed. Never sent on the wire.
+  public static let tlsHandshakeFailure = CloseCode(rawValue: 1015)
+
+  /// May this code appear in a close frame on the wire? (RFC 6455 §7.4.1, §7.4.2; IANA added
+  /// 1012–1014.) 1000–1003 and 1007–1014 are defined, 3000–4999 are for libraries and
+  /// applications; 0–999, 1004–1006, 1015–2999 and 5000+ are not allowed.
+  public var isValidOnWire: Bool {
+    switch rawValue {
+    case 1000...1003, 1007...1014, 3000...4999: true
+    default: false
+    }
+  }
+
+  /// The registered name, or the range a code falls in.
+  public var name: String {
+    switch rawValue {
+    case 1000: "normal closure"
+    case 1001: "going away"
+    case 1002: "protocol error"
+    case 1003: "unsupported data"
+    case 1004: "reserved"
+    case 1005: "no status received"
+    case 1006: "abnormal closure"
+    case 1007: "invalid payload data"
+    case 1008: "policy violation"
+    case 1009: "message too big"
+    case 1010: "mandatory extension"
+    case 1011: "internal error"
+    case 1012: "service restart"
+    case 1013: "try again later"
+    case 1014: "bad gateway"
+    case 1015: "TLS handshake failure"
+    case 0..<1000: "unused (0–999)"
+    case 1016..<3000: "reserved for the RFC and its extensions"
+    case 3000..<4000: "registered by libraries and frameworks"
+    case 4000..<5000: "private use by applications"
+    default: "outside the defined ranges"
+    }
+  }
+
+  public var description: String { "\(rawValue) \(name)" }
+}

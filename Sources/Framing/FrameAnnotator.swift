@@ -1,0 +1,171 @@
+import Trace
+
+/// Turns the wire bytes of a frame into an annotated ``TraceRecord`` (RFC 6455 §5.2).
+///
+/// It never fails: a truncated or invalid frame is annotated as far as its bytes go, with the
+/// violated rule named in the meaning. The decoder and encoder call it only when an observer is
+/// set; lessons call it directly on bytes the real encoder produced.
+public enum FrameAnnotator {
+  static let section = "RFC 6455 §5.2"
+
+  public static func record(for wire: [UInt8], direction: TraceDirection = .unspecified) -> TraceRecord {
+    var fields: [TraceField] = []
+    var summary: [String] = []
+    guard let b0 = wire.first else {
+      return TraceRecord(title: "frame: no bytes", direction: direction, bytes: wire)
+    }
+    let fin = b0 & 0x80 != 0
+    let rsv = b0 & 0x70
+    let opcode = Opcode(rawValue: b0 & 0x0f)
+    fields.append(
+      TraceField(
+        range: 0..<1, bits: 0x80, name: "FIN", value: fin ? "1" : "0",
+        meaning: fin ? "final fragment: this frame ends the message" : "more fragments of this message follow",
+        section: section))
+    fields.append(
+      TraceField(
+        range: 0..<1, bits: 0x70, name: "RSV1-3", value: Trace.bitPattern(b0, mask: 0x70).filter { $0 != "." },
+        meaning: rsv == 0
+          ? "reserved bits, 0 unless an extension defines them"
+          : (rsv == 0x40
+            ? "RSV1 set: a compressed message if permessage-deflate was negotiated (RFC 7692 §6), else 1002"
+            : "reserved bits set: only a negotiated extension may set them, else 1002"),
+        section: section))
+    let opMeaning: String
+    switch opcode {
+    case .continuation: opMeaning = "continuation: the next fragment of the message in progress"
+    case .text: opMeaning = "text frame: the message is UTF-8 text"
+    case .binary: opMeaning = "binary frame: the message is raw bytes"
+    case .close: opMeaning = "close frame: starts or answers the closing handshake (§5.5.1)"
+    case .ping: opMeaning = "ping: the peer must answer with a pong (§5.5.2)"
+    case .pong: opMeaning = "pong: the answer to a ping (§5.5.3)"
+    default: opMeaning = "reserved opcode: fail the connection with 1002"
+    }
+    fields.append(
+      TraceField(
+        range: 0..<1, bits: 0x0f, name: "opcode", value: Trace.shortHex(opcode.rawValue), meaning: opMeaning,
+        section: section))
+
+    summary.append(opcode.name)
+    guard wire.count >= 2 else {
+      return TraceRecord(
+        title: "frame: \(opcode.name) (header incomplete)", direction: direction, bytes: wire, fields: fields)
+    }
+    let b1 = wire[1]
+    let masked = b1 & 0x80 != 0
+    fields.append(
+      TraceField(
+        range: 1..<2, bits: 0x80, name: "MASK", value: masked ? "1" : "0",
+        meaning: masked
+          ? "payload is masked; a 4-byte key follows the length (client → server)"
+          : "payload is not masked (server → client)",
+        section: "RFC 6455 §5.1"))
+    let length7 = b1 & 0x7f
+    let lengthMeaning: String
+    switch length7 {
+    case 126: lengthMeaning = "126: the length is in the next 2 bytes (16-bit)"
+    case 127: lengthMeaning = "127: the length is in the next 8 bytes (64-bit)"
+    default: lengthMeaning = "payload length: \(length7) byte\(length7 == 1 ? "" : "s") (0–125 fit in 7 bits)"
+    }
+    fields.append(
+      TraceField(range: 1..<2, bits: 0x7f, name: "length", value: String(length7), meaning: lengthMeaning, section: section))
+
+    var offset = 2
+    var length: UInt64 = UInt64(length7)
+    let extBytes = length7 == 126 ? 2 : (length7 == 127 ? 8 : 0)
+    if extBytes > 0 {
+      let end = min(wire.count, offset + extBytes)
+      if end - offset < extBytes {
+        fields.append(
+          TraceField(
+            range: offset..<end, name: "ext. length", value: "…",
+            meaning: "\(end - offset) of \(extBytes) length bytes present", section: section))
+        return TraceRecord(
+          title: "frame: \(opcode.name) (header incomplete)", direction: direction, bytes: wire, fields: fields)
+      }
+      length = wire[offset..<end].reduce(0) { $0 << 8 | UInt64($1) }
+      var meaning = "payload length \(length) bytes, \(extBytes * 8)-bit big-endian (network byte order)"
+      if extBytes == 2 && length < 126 {
+        meaning = "\(length) fits in 7 bits: non-minimal encoding, fail with 1002"
+      } else if extBytes == 8 && length & (1 << 63) != 0 {
+        meaning = "most significant bit set: invalid, fail with 1002"
+      } else if extBytes == 8 && length <= 0xffff {
+        meaning = "\(length) fits in 16 bits: non-minimal encoding, fail with 1002"
+      }
+      fields.append(
+        TraceField(range: offset..<end, name: "ext. length", value: String(length), meaning: meaning, section: section))
+      offset = end
+    }
+
+    var key: MaskingKey?
+    if masked {
+      let end = min(wire.count, offset + 4)
+      key = MaskingKey(wire[offset..<end])
+      fields.append(
+        TraceField(
+          range: offset..<end, name: "masking key", value: Array(wire[offset..<end]).hexString,
+          meaning: key == nil
+            ? "\(end - offset) of 4 key bytes present"
+            : "payload byte i is XORed with key byte i mod 4", section: "RFC 6455 §5.3"))
+      offset = end
+      if key == nil {
+        return TraceRecord(
+          title: "frame: \(opcode.name) (header incomplete)", direction: direction, bytes: wire, fields: fields)
+      }
+    }
+
+    let payloadEnd = Int(clamping: min(UInt64(wire.count), UInt64(offset) + length))
+    var payload = Array(wire[offset..<payloadEnd])
+    if let key { key.apply(to: &payload) }
+    let present = payloadEnd - offset
+    let complete = UInt64(present) == length
+    let partial = complete ? "" : " (\(present) of \(length) bytes present)"
+    let maskNote = masked ? "unmasked: " : ""
+
+    if opcode == .close && present >= 2 {
+      let code = CloseCode(rawValue: UInt16(payload[0]) << 8 | UInt16(payload[1]))
+      fields.append(
+        TraceField(
+          range: offset..<(offset + 2), name: "status code", value: String(code.rawValue),
+          meaning: (masked ? "masked; " : "") + code.name
+            + (code.isValidOnWire ? "" : " — not allowed on the wire, fail with 1002"),
+          section: "RFC 6455 §7.4"))
+      if present > 2 {
+        fields.append(
+          TraceField(
+            range: (offset + 2)..<payloadEnd, name: "reason", value: Trace.quoted(payload[2...]),
+            meaning: "UTF-8 reason, for humans" + partial, section: "RFC 6455 §5.5.1"))
+      }
+      summary.append("\(code.rawValue)")
+    } else if present > 0 || length == 0 {
+      let value: String
+      let meaning: String
+      switch opcode {
+      case .binary:
+        value = "\(length) bytes"
+        meaning = (masked ? "masked binary data" : "binary data") + partial
+      case .text, .continuation, .ping, .pong, .close:
+        value = Trace.quoted(payload)
+        meaning = (masked ? "masked payload, \(maskNote)\(value)" : "application data") + partial
+      default:
+        value = "\(length) bytes"
+        meaning = "payload of a reserved opcode" + partial
+      }
+      if length == 0 {
+        fields.append(
+          TraceField(range: offset..<offset, name: "payload", value: "(empty)", meaning: "no payload", section: nil))
+      } else {
+        fields.append(
+          TraceField(range: offset..<payloadEnd, name: "payload", value: value, meaning: meaning, section: nil))
+      }
+      if opcode != .binary && length > 0 { summary.append(Trace.quoted(payload, limit: 24)) }
+    }
+    var flags: [String] = []
+    if !fin { flags.append("FIN=0") }
+    if rsv & 0x40 != 0 { flags.append("RSV1") }
+    if masked { flags.append("masked") }
+    flags.append("\(wire.count) bytes")
+    let title = "frame: " + summary.joined(separator: " ") + " (" + flags.joined(separator: ", ") + ")"
+    return TraceRecord(title: title, direction: direction, bytes: wire, fields: fields)
+  }
+}

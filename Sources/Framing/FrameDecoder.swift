@@ -1,0 +1,189 @@
+import NIOCore
+import Trace
+
+/// An incremental frame decoder (RFC 6455 §5.2): bytes in, in any chunking; complete frames out.
+///
+/// ```swift
+/// var decoder = FrameDecoder(role: .server)
+/// decoder.append(bytes)
+/// while let frame = try decoder.next() { ... }
+/// ```
+///
+/// The decoder checks every header rule as soon as the byte carrying it has arrived (fail fast),
+/// never reads past what it was given, and never buffers a frame beyond
+/// ``Configuration/maxFrameSize``. Payloads come out unmasked, as slices of the receive buffer
+/// (unmasked in place, no copy). With no ``observer`` it allocates nothing for tracing.
+public struct FrameDecoder {
+  public struct Configuration: Sendable, Equatable {
+    /// The role of the endpoint that receives: a server requires masked frames, a client
+    /// requires unmasked ones (RFC 6455 §5.1).
+    public var role: Role
+    /// Largest payload accepted in one frame; larger frames fail with 1009 as soon as their
+    /// length is read.
+    public var maxFrameSize: Int
+    /// RSV bits claimed by negotiated extensions (mask within byte 0: RSV1 = 0x40). Others set → 1002.
+    public var allowedRSV: UInt8
+
+    public init(role: Role, maxFrameSize: Int = 16 << 20, allowedRSV: UInt8 = 0) {
+      self.role = role
+      self.maxFrameSize = maxFrameSize
+      self.allowedRSV = allowedRSV & 0x70
+    }
+  }
+
+  public var configuration: Configuration
+  /// Receives a ``TraceRecord`` for every frame decoded, and a record plus a note for every
+  /// violation.
+  public var observer: (any TraceObserver)?
+
+  private var buffer = ByteBuffer()
+  /// Stream offset of `buffer.readerIndex`: bytes consumed so far.
+  public private(set) var consumedBytes = 0
+  private var failed: ProtocolError?
+
+  public init(configuration: Configuration, observer: (any TraceObserver)? = nil) {
+    self.configuration = configuration
+    self.observer = observer
+  }
+
+  public init(role: Role, maxFrameSize: Int = 16 << 20, observer: (any TraceObserver)? = nil) {
+    self.init(configuration: Configuration(role: role, maxFrameSize: maxFrameSize), observer: observer)
+  }
+
+  /// Bytes received but not yet returned as a frame.
+  public var bufferedBytes: Int { buffer.readableBytes }
+
+  /// Adds received bytes. Takes the buffer without copying when nothing is pending.
+  public mutating func append(_ bytes: ByteBuffer) {
+    if buffer.readableBytes == 0 {
+      buffer = bytes
+    } else {
+      var bytes = bytes
+      buffer.writeBuffer(&bytes)
+    }
+  }
+
+  public mutating func append(contentsOf bytes: some Sequence<UInt8>) {
+    if buffer.readableBytes == 0 { buffer.clear() }
+    buffer.writeBytes(bytes)
+  }
+
+  /// Returns the next complete frame, nil when more bytes are needed, or throws the first rule
+  /// broken. After an error the decoder stays failed and keeps throwing it (RFC 6455 §7.1.7:
+  /// nothing more is processed).
+  public mutating func next() throws(ProtocolError) -> Frame? {
+    if let failed { throw failed }
+    let available = buffer.readableBytes
+    guard available >= 1 else { return nil }
+    let base = buffer.readerIndex
+    let b0 = buffer.getInteger(at: base, as: UInt8.self)!
+
+    // Byte 0: FIN, RSV1-3, opcode — checked as soon as it arrives.
+    let rsv = b0 & 0x70
+    let opcode = Opcode(rawValue: b0 & 0x0f)
+    let fin = b0 & 0x80 != 0
+    if rsv & ~configuration.allowedRSV != 0 {
+      return try fail(ProtocolError(.reservedBitsSet(rsv & ~configuration.allowedRSV), streamOffset: consumedBytes))
+    }
+    if opcode.isReserved {
+      return try fail(ProtocolError(.reservedOpcode(opcode.rawValue), streamOffset: consumedBytes))
+    }
+    if opcode.isControl && !fin {
+      return try fail(ProtocolError(.fragmentedControlFrame(opcode), streamOffset: consumedBytes))
+    }
+
+    // Byte 1: MASK and the 7-bit length.
+    guard available >= 2 else { return nil }
+    let b1 = buffer.getInteger(at: base + 1, as: UInt8.self)!
+    let masked = b1 & 0x80 != 0
+    switch (configuration.role, masked) {
+    case (.server, false):
+      return try fail(ProtocolError(.unmaskedFrameFromClient, streamOffset: consumedBytes + 1))
+    case (.client, true):
+      return try fail(ProtocolError(.maskedFrameFromServer, streamOffset: consumedBytes + 1))
+    default: break
+    }
+    let length7 = b1 & 0x7f
+    if opcode.isControl && length7 > 125 {
+      return try fail(
+        ProtocolError(.controlFrameTooLong(opcode: opcode, length: UInt64(length7)), streamOffset: consumedBytes + 1))
+    }
+
+    // Extended length.
+    var headerSize = 2
+    let length: UInt64
+    switch length7 {
+    case 126:
+      guard available >= 4 else { return nil }
+      let l = UInt64(buffer.getInteger(at: base + 2, as: UInt16.self)!)
+      if l < 126 {
+        return try fail(ProtocolError(.nonMinimalLength(length: l, lengthBytes: 2), streamOffset: consumedBytes + 3))
+      }
+      length = l
+      headerSize = 4
+    case 127:
+      // The most significant bit is known as soon as the first length byte arrives.
+      guard available >= 3 else { return nil }
+      if buffer.getInteger(at: base + 2, as: UInt8.self)! & 0x80 != 0 {
+        return try fail(ProtocolError(.lengthHighBitSet, streamOffset: consumedBytes + 2))
+      }
+      guard available >= 10 else { return nil }
+      let l = buffer.getInteger(at: base + 2, as: UInt64.self)!
+      if l <= 0xffff {
+        return try fail(ProtocolError(.nonMinimalLength(length: l, lengthBytes: 8), streamOffset: consumedBytes + 9))
+      }
+      length = l
+      headerSize = 10
+    default:
+      length = UInt64(length7)
+    }
+    if length > UInt64(configuration.maxFrameSize) {
+      return try fail(
+        ProtocolError(
+          .frameTooLarge(length: length, limit: configuration.maxFrameSize),
+          streamOffset: consumedBytes + headerSize - 1))
+    }
+    let payloadLength = Int(length)
+
+    var key: MaskingKey?
+    if masked {
+      guard available >= headerSize + 4 else { return nil }
+      let (k0, k1, k2, k3) = buffer.getMultipleIntegers(
+        at: base + headerSize, as: (UInt8, UInt8, UInt8, UInt8).self)!
+      key = MaskingKey(k0, k1, k2, k3)
+      headerSize += 4
+    }
+    guard available >= headerSize + payloadLength else { return nil }
+
+    // The whole frame is here.
+    if let observer {
+      let wire = buffer.getBytes(at: base, length: headerSize + payloadLength) ?? []
+      observer.record(.bytes(FrameAnnotator.record(for: wire, direction: configuration.role.peer.sendDirection)))
+    }
+    buffer.moveReaderIndex(forwardBy: headerSize)
+    if let key {
+      buffer.applyMask(key, at: 0, length: payloadLength)
+    }
+    let payload = buffer.readSlice(length: payloadLength)!
+    consumedBytes += headerSize + payloadLength
+    if buffer.readableBytes == 0 {
+      // Let the next append take its buffer without copying.
+      buffer = ByteBuffer()
+    }
+    let header = FrameHeader(fin: fin, rsv: rsv, opcode: opcode, maskingKey: key, payloadLength: payloadLength)
+    return Frame(header: header, payload: payload)
+  }
+
+  private mutating func fail(_ error: ProtocolError) throws(ProtocolError) -> Frame? {
+    failed = error
+    if let observer {
+      let seen = min(buffer.readableBytes, 14 + 125)
+      let wire = buffer.getBytes(at: buffer.readerIndex, length: seen) ?? []
+      var record = FrameAnnotator.record(for: wire, direction: configuration.role.peer.sendDirection)
+      record.title = "invalid frame: " + error.reason
+      observer.record(.bytes(record))
+      observer.record(.note("✗ fail the connection with \(error)"))
+    }
+    throw error
+  }
+}

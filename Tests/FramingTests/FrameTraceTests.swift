@@ -1,0 +1,100 @@
+import NIOCore
+import Trace
+import XCTest
+
+@testable import Framing
+
+final class FrameTraceTests: XCTestCase {
+  func testMaskedHelloAnnotation() {
+    let record = FrameAnnotator.record(for: hex("81 85 37 fa 21 3d 7f 9f 4d 51 58"), direction: .clientToServer)
+    XCTAssertEqual(record.title, "frame: text \"Hello\" (masked, 11 bytes)")
+    XCTAssertEqual(record.fields.map(\.name), ["FIN", "RSV1-3", "opcode", "MASK", "length", "masking key", "payload"])
+    XCTAssertEqual(record.fields.map(\.value), ["1", "000", "0x1", "1", "5", "37 fa 21 3d", "\"Hello\""])
+    XCTAssertEqual(record.fields.map(\.bits), [0x80, 0x70, 0x0f, 0x80, 0x7f, nil, nil])
+    XCTAssertEqual(record.fields.last?.range, 6..<11)
+  }
+
+  func testCloseFrameShowsCodeAndReason() {
+    let bytes = FrameEncoder().frameBytes(opcode: .close, payload: [0x03, 0xe9] + Array("bye".utf8))
+    let record = FrameAnnotator.record(for: bytes)
+    XCTAssertEqual(record.fields.suffix(2).map(\.name), ["status code", "reason"])
+    XCTAssertEqual(record.fields.suffix(2).map(\.value), ["1001", "\"bye\""])
+    XCTAssertTrue(record.fields[record.fields.count - 2].meaning.contains("going away"))
+  }
+
+  /// Every byte of every frame is covered by exactly one whole-byte field or by bit fields.
+  func testFieldsCoverEveryByteInOrder() {
+    var rng = TestRandom(seed: 99)
+    for length in [0, 1, 5, 125, 126, 300, 65535, 65536] {
+      for key in [nil, MaskingKey(1, 2, 3, 4)] {
+        let payload = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let bytes = FrameEncoder().frameBytes(opcode: .binary, maskingKey: key, payload: payload)
+        let record = FrameAnnotator.record(for: bytes)
+        var covered = 0
+        for field in record.fields {
+          if let bits = field.bits {
+            XCTAssertEqual(field.range.count, 1)
+            XCTAssertNotEqual(bits, 0)
+            covered = max(covered, field.range.upperBound)
+          } else {
+            XCTAssertEqual(field.range.lowerBound, covered, "field \(field.name) at length \(length)")
+            covered = field.range.upperBound
+          }
+        }
+        XCTAssertEqual(covered, bytes.count)
+      }
+    }
+  }
+
+  /// The annotator never fails: random garbage and every truncation of a valid frame render.
+  func testAnnotatorAndRendererNeverFailOnGarbage() {
+    var rng = TestRandom(seed: 1234)
+    let renderer = TraceRenderer()
+    for _ in 0..<3000 {
+      let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+      let record = FrameAnnotator.record(for: bytes)
+      XCTAssertFalse(renderer.render(record).isEmpty)
+    }
+    let full = hex("81 85 37 fa 21 3d 7f 9f 4d 51 58")
+    for n in 0...full.count {
+      XCTAssertFalse(renderer.render(FrameAnnotator.record(for: Array(full.prefix(n)))).isEmpty)
+    }
+  }
+
+  func testDecoderAndEncoderReportOnlyWithAnObserver() throws {
+    let log = TraceLog()
+    var decoder = FrameDecoder(role: .server, observer: log)
+    decoder.append(contentsOf: hex("81 85 37 fa 21 3d 7f 9f 4d 51 58"))
+    _ = try decoder.next()
+    XCTAssertEqual(log.records.count, 1)
+    XCTAssertEqual(log.records[0].bytes, hex("81 85 37 fa 21 3d 7f 9f 4d 51 58"))
+    XCTAssertEqual(log.records[0].direction, .clientToServer)
+
+    let encoder = FrameEncoder(direction: .clientToServer, observer: log)
+    let bytes = encoder.frameBytes(opcode: .text, maskingKey: MaskingKey(0x37, 0xfa, 0x21, 0x3d), payload: Array("Hello".utf8))
+    XCTAssertEqual(log.records.count, 2)
+    XCTAssertEqual(log.records[1].bytes, bytes, "the record shows the masked wire bytes")
+
+    decoder.append(contentsOf: hex("83 00"))
+    XCTAssertThrowsError(try decoder.next())
+    XCTAssertEqual(log.records.count, 3)
+    XCTAssertTrue(log.records[2].title.hasPrefix("invalid frame: opcode 0x3"))
+    guard case .note(let note) = log.events.last else { return XCTFail("expected a note") }
+    XCTAssertTrue(note.contains("1002"))
+  }
+
+  func testPlainRenderingIsByteExact() {
+    let record = FrameAnnotator.record(for: hex("81 05 48 65 6c 6c 6f"), direction: .serverToClient)
+    let expected = """
+      ▶ server → client  frame: text "Hello" (7 bytes)
+        0     81                       1.......  FIN      1        final fragment: this frame ends the message  §5.2
+                                       .000....  RSV1-3   000      reserved bits, 0 unless an extension defines them  §5.2
+                                       ....0001  opcode   0x1      text frame: the message is UTF-8 text  §5.2
+        1     05                       0.......  MASK     0        payload is not masked (server → client)  §5.1
+                                       .0000101  length   5        payload length: 5 bytes (0–125 fit in 7 bits)  §5.2
+        2     48 65 6c 6c 6f                     payload  "Hello"  application data
+
+      """
+    XCTAssertEqual(TraceRenderer().render(record), expected)
+  }
+}
