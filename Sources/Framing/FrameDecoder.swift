@@ -58,15 +58,28 @@ public struct FrameDecoder {
     if buffer.readableBytes == 0 {
       buffer = bytes
     } else {
+      compactIfWorthIt()
       var bytes = bytes
       buffer.writeBuffer(&bytes)
     }
   }
 
   public mutating func append(contentsOf bytes: some Sequence<UInt8>) {
-    if buffer.readableBytes == 0 { buffer.clear() }
+    if buffer.readableBytes == 0 { buffer.clear() } else { compactIfWorthIt() }
     buffer.writeBytes(bytes)
   }
+
+  /// Drops consumed bytes once they outweigh the pending ones, so a stream that never leaves the
+  /// buffer empty (every read ends mid-frame) cannot grow it without bound. Moves at most as many
+  /// bytes as were already consumed, so the cost is amortised O(1) per byte.
+  private mutating func compactIfWorthIt() {
+    if buffer.readerIndex >= 4096 && buffer.readerIndex >= buffer.readableBytes {
+      buffer.discardReadBytes()
+    }
+  }
+
+  /// Capacity of the receive buffer (for tests of the compaction).
+  var bufferCapacity: Int { buffer.capacity }
 
   /// Returns the next complete frame, nil when more bytes are needed, or throws the first rule
   /// broken. After an error the decoder stays failed and keeps throwing it (RFC 6455 §7.1.7:

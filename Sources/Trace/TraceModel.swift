@@ -176,7 +176,7 @@ public enum Trace {
         break loop
       }
     }
-    if invalid * 2 > shown.count && shown.count > 2 {
+    if invalid * 2 > shown.count && shown.count >= 4 {
       return shown.hexString + (more.isEmpty ? "" : " …")
     }
     return "\"" + out + "\"" + more

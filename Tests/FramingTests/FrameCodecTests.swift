@@ -113,6 +113,25 @@ final class FrameCodecTests: XCTestCase {
     XCTAssertNil(try decoder.next())
   }
 
+  func testBufferStaysBoundedWhenEveryReadEndsMidFrame() throws {
+    var decoder = FrameDecoder(role: .client)
+    let frame = encoder.frameBytes(opcode: .binary, payload: [UInt8](repeating: 9, count: 1000))
+    decoder.append(contentsOf: frame[..<500])
+    var maxCapacity = 0
+    var count = 0
+    for _ in 0..<5000 {
+      // Each append completes one frame and starts the next: the buffer is never empty.
+      decoder.append(contentsOf: frame[500...] + frame[..<500])
+      while let f = try decoder.next() {
+        XCTAssertEqual(f.payload.readableBytes, 1000)
+        count += 1
+      }
+      maxCapacity = max(maxCapacity, decoder.bufferCapacity)
+    }
+    XCTAssertEqual(count, 5000)
+    XCTAssertLessThan(maxCapacity, 64 * 1024, "5 MB went through; the buffer must not keep it")
+  }
+
   // MARK: seeded round trips
 
   func testRandomRoundTripsOverLengthsUpTo70000WithRandomChunking() throws {

@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+
+/// Each lesson's plain output must equal its golden file byte for byte. The lessons run the real
+/// codec, so a change in the codec that changes a byte shows up here; `make golden` regenerates
+/// the files after a deliberate change (then read the diff).
+final class LessonGoldenTests: XCTestCase {
+  /// The folder holding the built lesson executables: the same one as the test bundle.
+  func binDirectory() throws -> URL {
+    var candidates: [URL] = []
+    if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
+    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+    candidates.append(Bundle.main.bundleURL)
+    for dir in candidates where FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("Lesson01").path) {
+      return dir
+    }
+    struct LessonsNotBuilt: Error, CustomStringConvertible {
+      let searched: [String]
+      var description: String { "lesson executables not found next to the test bundle in \(searched)" }
+    }
+    throw LessonsNotBuilt(searched: candidates.map(\.path))
+  }
+
+  func run(_ lesson: String, arguments: [String] = ["--no-color", "--no-pause"]) throws -> (String, Int32) {
+    let process = Process()
+    process.executableURL = try binDirectory().appendingPathComponent(lesson)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = nil
+    process.environment = env
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+  }
+
+  func golden(_ name: String) throws -> String {
+    let url = try XCTUnwrap(Bundle.module.url(forResource: "Golden/\(name)", withExtension: "txt"))
+    return try String(contentsOf: url, encoding: .utf8)
+  }
+
+  func assertMatchesGolden(_ lesson: String, _ golden: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let (output, status) = try run(lesson)
+    XCTAssertEqual(status, 0, file: file, line: line)
+    let expected = try self.golden(golden)
+    if output != expected {
+      let got = output.split(separator: "\n", omittingEmptySubsequences: false)
+      let want = expected.split(separator: "\n", omittingEmptySubsequences: false)
+      let first = zip(got, want).firstIndex { $0 != $1 } ?? min(got.count, want.count)
+      XCTFail(
+        """
+        \(lesson) output differs from Golden/\(golden).txt at line \(first + 1) (run `make golden` after a deliberate change):
+          expected: \(first < want.count ? String(want[first]) : "<end>")
+          actual:   \(first < got.count ? String(got[first]) : "<end>")
+        """, file: file, line: line)
+    }
+  }
+
+  func testLesson01Handshake() throws { try assertMatchesGolden("Lesson01", "01-handshake") }
+  func testLesson02Framing() throws { try assertMatchesGolden("Lesson02", "02-framing") }
+
+  /// Plain output never contains escape sequences, and the output does not depend on the run.
+  func testLessonsArePlainWhenNotATerminalAndDeterministic() throws {
+    for lesson in ["Lesson01", "Lesson02"] {
+      let (first, _) = try run(lesson, arguments: [])
+      let (second, _) = try run(lesson, arguments: [])
+      XCTAssertFalse(first.contains("\u{1b}["), "\(lesson) printed ANSI escapes to a pipe")
+      XCTAssertEqual(first, second, "\(lesson) output differs between runs")
+    }
+  }
+}
