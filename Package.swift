@@ -43,7 +43,11 @@ let package = Package(
     ),
     .executableTarget(
       name: "Lesson01",
-      dependencies: ["LessonSupport", "Handshake", "Trace"],
+      dependencies: [
+        "LessonSupport", "Handshake", "Framing", "Trace",
+        // Only to show what the common MD5 mistake would produce; the Handshake layer uses SHA-1.
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
       path: "Lessons/01-handshake",
       exclude: ["README.md"],
       swiftSettings: swiftSettings

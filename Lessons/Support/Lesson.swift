@@ -76,19 +76,24 @@ public struct Lesson {
         continue
       }
       // Lines indented by two spaces or more are preformatted: printed as they are.
-      let indent = String(paragraph.prefix { $0 == " " })
-      if indent.count >= 2 {
+      if paragraph.hasPrefix("  ") {
         print(paragraph)
         continue
       }
-      var line = indent
+      // List items ("1. ", "- ") wrap with a hanging indent.
+      let marker = paragraph.prefix { $0.isNumber || $0 == "." || $0 == "-" }
+      let hanging =
+        (!marker.isEmpty && paragraph.dropFirst(marker.count).hasPrefix(" "))
+        ? String(repeating: " ", count: marker.count + 1) : ""
+      var line = ""
       for word in paragraph.split(separator: " ") {
-        let candidate = line == indent ? line + word : line + " " + word
-        if candidate.count > width && line != indent {
+        if line.isEmpty {
+          line = String(word)
+        } else if line.count + 1 + word.count > width {
           print(line)
-          line = indent + word
+          line = hanging + word
         } else {
-          line = candidate
+          line += " " + word
         }
       }
       print(line)
@@ -101,9 +106,13 @@ public struct Lesson {
     print(renderer.render(event), terminator: "")
   }
 
+  /// Events in order; a blank line after each byte record and after the last event.
   public func show(_ events: [TraceEvent]) {
     guard !events.isEmpty else { return }
-    for event in events { show(event) }
+    for (i, event) in events.enumerated() {
+      show(event)
+      if case .bytes = event, i < events.count - 1 { print() }
+    }
     print()
   }
 

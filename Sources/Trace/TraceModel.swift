@@ -182,6 +182,35 @@ public enum Trace {
     return "\"" + out + "\"" + more
   }
 
+  /// Text as it appears on the wire, one line: UTF-8 decoded, CR, LF and tab shown as `\\r`,
+  /// `\\n`, `\\t`, other control characters and invalid bytes as `\\xNN`.
+  public static func visibleText(_ bytes: some Collection<UInt8>) -> String {
+    let bytes = Array(bytes)
+    var out = ""
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes.makeIterator()
+    var consumed = 0
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let encoded):
+        let scalar = Unicode.UTF8.decode(encoded)
+        consumed += encoded.count
+        switch scalar.value {
+        case 0x0d: out += "\\r"
+        case 0x0a: out += "\\n"
+        case 0x09: out += "\\t"
+        case 0..<0x20, 0x7f: out += "\\x" + hex(UInt8(scalar.value))
+        default: out.unicodeScalars.append(scalar)
+        }
+      case .error(let length):
+        for b in bytes[consumed..<(consumed + length)] { out += "\\x" + hex(b) }
+        consumed += length
+      case .emptyInput:
+        return out
+      }
+    }
+  }
+
   /// Escapes control characters, quotes and backslashes for one-line display.
   public static func escape(_ s: String) -> String {
     var out = ""

@@ -155,17 +155,7 @@ public struct TraceRenderer: Sendable {
     func visible(_ r: Range<Int>) -> String {
       let lower = max(0, min(r.lowerBound, bytes.count))
       let upper = max(lower, min(r.upperBound, bytes.count))
-      var s = ""
-      for b in bytes[lower..<upper] {
-        switch b {
-        case 0x0d: s += "\\r"
-        case 0x0a: s += "\\n"
-        case 0x09: s += "\\t"
-        case 0x20...0x7e: s.unicodeScalars.append(Unicode.Scalar(b))
-        default: s += "\\x" + Trace.hex(b)
-        }
-      }
-      return s
+      return Trace.visibleText(bytes[lower..<upper])
     }
     func pad(_ s: String, _ width: Int) -> String {
       s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
@@ -178,9 +168,8 @@ public struct TraceRenderer: Sendable {
       let color = palette[index % palette.count]
       out += linePrefix + "  " + pad(String(field.range.lowerBound), offsetWidth)
         + paint(visible(field.range), color) + "\n"
-      var note = "└ " + paint(field.name, .bold)
-      if !field.value.isEmpty && field.value != field.name { note += " = " + clip(field.value, 48) }
-      note += ": " + field.meaning
+      // The line itself shows the name and value; the note says what they mean.
+      var note = "└ " + field.meaning
       if let section = field.section { note += "  " + paint(Self.compact(section), .dim) }
       out += linePrefix + "  " + indent + note + "\n"
       covered = max(covered, field.range.upperBound)

@@ -38,7 +38,7 @@ final class LessonGoldenTests: XCTestCase {
   }
 
   func golden(_ name: String) throws -> String {
-    let url = try XCTUnwrap(Bundle.module.url(forResource: "Golden/\(name)", withExtension: "txt"))
+    let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Golden"))
     return try String(contentsOf: url, encoding: .utf8)
   }
 
@@ -49,7 +49,7 @@ final class LessonGoldenTests: XCTestCase {
     if output != expected {
       let got = output.split(separator: "\n", omittingEmptySubsequences: false)
       let want = expected.split(separator: "\n", omittingEmptySubsequences: false)
-      let first = zip(got, want).firstIndex { $0 != $1 } ?? min(got.count, want.count)
+      let first = (0..<min(got.count, want.count)).first { got[$0] != want[$0] } ?? min(got.count, want.count)
       XCTFail(
         """
         \(lesson) output differs from Golden/\(golden).txt at line \(first + 1) (run `make golden` after a deliberate change):

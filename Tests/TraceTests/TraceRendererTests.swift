@@ -39,14 +39,18 @@ final class TraceRendererTests: XCTestCase {
     let expected = """
       ▶ client → server  request
         0     GET / HTTP/1.1\\r\\n
-              └ request line = GET / HTTP/1.1: a GET  §4.1
+              └ a GET  §4.1
         16    Host: a\\r\\n
-              └ Host = a: the server's authority
+              └ the server's authority
         25    \\r\\n
-              └ end of head: an empty line ends the head
+              └ an empty line ends the head
 
       """
     XCTAssertEqual(TraceRenderer().render(record), expected)
+  }
+
+  func testVisibleTextEscapesControlAndInvalidBytes() {
+    XCTAssertEqual(Trace.visibleText(Array("a§\r\n\t".utf8) + [0x01, 0xff, 0x62]), "a§\\r\\n\\t\\x01\\xffb")
   }
 
   func testBytesNoFieldDescribesAreStillShown() {
