@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "Trace", targets: ["Trace"]),
     .library(name: "Framing", targets: ["Framing"]),
     .library(name: "Handshake", targets: ["Handshake"]),
+    .library(name: "Connection", targets: ["Connection"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -31,6 +32,11 @@ let package = Package(
         "Trace",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "Connection",
+      dependencies: ["Trace", "Framing", "Handshake", .product(name: "NIOCore", package: "swift-nio")],
       swiftSettings: swiftSettings
     ),
 
@@ -70,6 +76,11 @@ let package = Package(
       name: "HandshakeTests",
       dependencies: ["Handshake", "Trace"],
       resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ConnectionTests",
+      dependencies: ["Connection", "Framing", "Handshake", "Trace", .product(name: "NIOCore", package: "swift-nio")],
       swiftSettings: swiftSettings
     ),
     .testTarget(

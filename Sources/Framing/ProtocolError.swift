@@ -35,6 +35,13 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
     /// A text message whose bytes are not valid UTF-8. `messageOffset` is the byte of the message
     /// at which no valid UTF-8 sequence can continue.
     case invalidUTF8(messageOffset: Int)
+    /// A close frame whose payload is a single byte: a status code needs two (§5.5.1).
+    case closePayloadTooShort
+    /// A close frame with a status code that must not appear on the wire (§7.4.1, §7.4.2).
+    case invalidCloseCode(UInt16)
+    /// A close frame whose reason is not valid UTF-8 (§5.5.1); `reasonOffset` is the bad byte
+    /// within the reason.
+    case invalidCloseReason(reasonOffset: Int)
     /// A text message that ended inside a UTF-8 sequence; `messageOffset` is where that
     /// incomplete sequence starts.
     case truncatedUTF8(messageOffset: Int)
@@ -53,7 +60,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
   public var closeCode: CloseCode {
     switch kind {
     case .frameTooLarge, .messageTooLarge: .messageTooBig
-    case .invalidUTF8, .truncatedUTF8: .invalidPayloadData
+    case .invalidUTF8, .truncatedUTF8, .invalidCloseReason: .invalidPayloadData
     default: .protocolError
     }
   }
@@ -69,6 +76,8 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
     case .frameTooLarge, .messageTooLarge: "RFC 6455 §10.4"
     case .unexpectedContinuation, .expectedContinuation: "RFC 6455 §5.4"
     case .invalidUTF8, .truncatedUTF8: "RFC 6455 §8.1"
+    case .closePayloadTooShort, .invalidCloseReason: "RFC 6455 §5.5.1"
+    case .invalidCloseCode: "RFC 6455 §7.4"
     }
   }
 
@@ -101,6 +110,12 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
       return "continuation frame, but no fragmented message was started"
     case .expectedContinuation(let got):
       return "\(got.name) frame inside a fragmented message; only continuation or control frames may come next"
+    case .closePayloadTooShort:
+      return "close frame with a 1-byte payload; a status code takes 2 bytes"
+    case .invalidCloseCode(let code):
+      return "close code \(code) (\(CloseCode(rawValue: code).name)) must not be sent in a close frame"
+    case .invalidCloseReason(let offset):
+      return "close reason is not valid UTF-8 (byte \(offset) of the reason)"
     case .invalidUTF8(let offset):
       return "text message is not valid UTF-8 (byte \(offset) of the message cannot continue a valid sequence)"
     case .truncatedUTF8(let offset):

@@ -1,0 +1,648 @@
+import Framing
+import Handshake
+import NIOCore
+import Trace
+
+/// A sans-IO WebSocket endpoint for either role (RFC 6455): bytes and time in, events and bytes
+/// out.
+///
+/// The transport feeds what it reads with ``receive(_:)-(ByteBuffer)``, tells the time with
+/// ``advance(to:)``, reports end of stream with ``receiveEOF()``; it drains ``nextEvent()`` and
+/// writes ``takeOutbound()``. When ``shouldCloseTransport`` becomes true it writes what is left
+/// and closes TCP. ``nextDeadline`` says when to call ``advance(to:)`` next.
+///
+/// ```
+/// CONNECTING --handshake--> OPEN --close sent--> CLOSING --close received--> CLOSED
+///                             \----close received, answered---------------> CLOSED
+/// ```
+///
+/// The Connection does no I/O, reads no clock and starts no threads, so tests and lessons run it
+/// entirely in memory. Every state change, note and frame is reported to ``observer``.
+public struct Connection {
+  public enum State: String, Sendable, Equatable {
+    case connecting = "CONNECTING"
+    case open = "OPEN"
+    case closing = "CLOSING"
+    case closed = "CLOSED"
+  }
+
+  /// How to answer pings.
+  public enum PongPolicy: Sendable, Equatable {
+    /// A pong for every ping, in order.
+    case everyPing
+    /// Only the latest ping of each ``Connection/receive(_:)-(ByteBuffer)`` call is answered, as
+    /// RFC 6455 §5.5.3 allows: a ping flood then costs one pong per read.
+    case latestPerRead
+  }
+
+  public struct Configuration: Sendable {
+    public var role: Role
+    /// Largest frame accepted (1009 beyond).
+    public var maxFrameSize: Int
+    /// Largest message accepted, over all its fragments (1009 beyond).
+    public var maxMessageSize: Int
+    /// Largest amount of outbound bytes held for the transport. Commands beyond it are refused
+    /// (``ConnectionCommandError/outboundQueueFull(queued:adding:limit:)``); automatic replies
+    /// beyond it fail the connection with 1008.
+    public var maxQueuedBytes: Int
+    /// Send a ping when nothing has been received for this long (nil: never).
+    public var keepaliveInterval: Duration?
+    /// Close with 1001 when nothing has been received for this long (nil: never).
+    public var idleTimeout: Duration?
+    /// How long to wait for the peer's close frame, and (client) for the server to close TCP.
+    public var closeTimeout: Duration
+    /// How long the opening handshake may take (nil: forever). Guards against slowloris.
+    public var handshakeTimeout: Duration?
+    public var pongPolicy: PongPolicy
+
+    public init(
+      role: Role, maxFrameSize: Int = 16 << 20, maxMessageSize: Int = 16 << 20, maxQueuedBytes: Int = 16 << 20,
+      keepaliveInterval: Duration? = nil, idleTimeout: Duration? = nil, closeTimeout: Duration = .seconds(5),
+      handshakeTimeout: Duration? = .seconds(10), pongPolicy: PongPolicy = .everyPing
+    ) {
+      self.role = role
+      self.maxFrameSize = maxFrameSize
+      self.maxMessageSize = maxMessageSize
+      self.maxQueuedBytes = maxQueuedBytes
+      self.keepaliveInterval = keepaliveInterval
+      self.idleTimeout = idleTimeout
+      self.closeTimeout = closeTimeout
+      self.handshakeTimeout = handshakeTimeout
+      self.pongPolicy = pongPolicy
+    }
+  }
+
+  private enum HandshakeDriver {
+    case client(ClientHandshake)
+    case server(ServerHandshake)
+    case done
+  }
+
+  public let configuration: Configuration
+  public private(set) var state: State
+  /// Set once the transport should close TCP (after writing what ``takeOutbound()`` returns).
+  /// A server closes first (§7.1.1); a client waits for the server, up to the close timeout.
+  public private(set) var shouldCloseTransport = false
+  /// The negotiated handshake result, once OPEN.
+  public private(set) var opened: OpenedConnection?
+  /// Receives every frame, HTTP head, state change and decision.
+  public var observer: (any TraceObserver)? {
+    didSet {
+      decoder.observer = observer
+      encoder.observer = observer
+      switch handshake {
+      case .client(var client):
+        client.observer = observer
+        handshake = .client(client)
+      case .server(var server):
+        server.observer = observer
+        handshake = .server(server)
+      case .done:
+        break
+      }
+    }
+  }
+
+  private var handshake: HandshakeDriver
+  private var decoder: FrameDecoder
+  private var encoder: FrameEncoder
+  private var assembler: MessageAssembler
+  private var extensions: [any WebSocketExtension] = []
+  private var random: any RandomNumberGenerator
+  private var outbound = ByteBuffer()
+  private var events: [ConnectionEvent] = []
+  private var eventIndex = 0
+
+  private var now = Timestamp.zero
+  private var lastReceived = Timestamp.zero
+  private var handshakeDeadline: Timestamp?
+  private var closeDeadline: Timestamp?
+  private var keepalivePingSent = false
+  private var keepaliveCounter: UInt32 = 0
+  private var sentClose: ClosePayload?
+  private var receivedClose: ClosePayload?
+  private var sendingFragmented: Opcode?
+  private var pendingPong: ByteBuffer?
+  private var finished = false
+
+  // MARK: creating
+
+  /// A client that drives the opening handshake itself: the request is queued at once.
+  public init(
+    client options: ClientHandshake.Options, configuration: Configuration? = nil,
+    random: any RandomNumberGenerator = SystemRandomNumberGenerator(), now: Timestamp = .zero,
+    observer: (any TraceObserver)? = nil
+  ) {
+    var config = configuration ?? Configuration(role: .client)
+    config.role = .client
+    self.init(configuration: config, state: .connecting, random: random, now: now, observer: observer)
+    var generator = self.random
+    var client = ClientHandshake(options: options, using: &generator, observer: observer)
+    self.random = generator
+    client.observer = observer
+    outbound.writeBytes(client.requestBytes())
+    handshake = .client(client)
+    handshakeDeadline = config.handshakeTimeout.map { now + $0 }
+  }
+
+  /// A server that reads the opening handshake itself.
+  public init(
+    server policy: ServerHandshakePolicy = ServerHandshakePolicy(), configuration: Configuration? = nil,
+    now: Timestamp = .zero, observer: (any TraceObserver)? = nil
+  ) {
+    var config = configuration ?? Configuration(role: .server)
+    config.role = .server
+    self.init(
+      configuration: config, state: .connecting, random: SystemRandomNumberGenerator(), now: now, observer: observer)
+    handshake = .server(ServerHandshake(policy: policy, observer: observer))
+    handshakeDeadline = config.handshakeTimeout.map { now + $0 }
+  }
+
+  /// An endpoint whose handshake was done elsewhere: starts OPEN.
+  public init(
+    openWith configuration: Configuration, opened: OpenedConnection = OpenedConnection(path: "/"),
+    extensions: [any WebSocketExtension] = [], random: any RandomNumberGenerator = SystemRandomNumberGenerator(),
+    now: Timestamp = .zero, observer: (any TraceObserver)? = nil
+  ) {
+    self.init(configuration: configuration, state: .open, random: random, now: now, observer: observer)
+    self.opened = opened
+    install(extensions)
+  }
+
+  private init(
+    configuration: Configuration, state: State, random: any RandomNumberGenerator, now: Timestamp,
+    observer: (any TraceObserver)?
+  ) {
+    self.configuration = configuration
+    self.state = state
+    self.random = random
+    self.now = now
+    self.lastReceived = now
+    self.handshake = .done
+    self.decoder = FrameDecoder(
+      configuration: .init(role: configuration.role, maxFrameSize: configuration.maxFrameSize), observer: observer)
+    self.encoder = FrameEncoder(direction: configuration.role.sendDirection, observer: observer)
+    self.assembler = MessageAssembler(configuration: .init(maxMessageSize: configuration.maxMessageSize))
+    self.observer = observer
+  }
+
+  /// Puts negotiated extensions in the frame pipeline (in negotiation order for sending, reverse
+  /// for receiving, RFC 6455 §9.1). Call when OPEN, before any frame is exchanged — typically from
+  /// the handshake result.
+  public mutating func install(_ extensions: [any WebSocketExtension]) {
+    self.extensions = extensions
+    decoder.configuration.allowedRSV = extensions.reduce(0) { $0 | $1.reservedBits }
+  }
+
+  // MARK: output
+
+  /// The next event, or nil when there is none.
+  public mutating func nextEvent() -> ConnectionEvent? {
+    guard eventIndex < events.count else { return nil }
+    let event = events[eventIndex]
+    eventIndex += 1
+    if eventIndex == events.count {
+      events.removeAll(keepingCapacity: true)
+      eventIndex = 0
+    }
+    return event
+  }
+
+  /// Every pending event.
+  public mutating func drainEvents() -> [ConnectionEvent] {
+    var out: [ConnectionEvent] = []
+    while let e = nextEvent() { out.append(e) }
+    return out
+  }
+
+  /// Bytes to write, or nil when there are none. The caller owns the returned buffer.
+  public mutating func takeOutbound() -> ByteBuffer? {
+    guard outbound.readableBytes > 0 else { return nil }
+    let out = outbound
+    outbound = ByteBuffer()
+    return out
+  }
+
+  /// Bytes queued for the transport and not yet taken.
+  public var queuedBytes: Int { outbound.readableBytes }
+
+  /// When the transport should call ``advance(to:)`` next (nil: no timer is running).
+  public var nextDeadline: Timestamp? {
+    var candidates: [Timestamp] = []
+    if let handshakeDeadline, state == .connecting { candidates.append(handshakeDeadline) }
+    if let closeDeadline, !finished || !shouldCloseTransport { candidates.append(closeDeadline) }
+    if state == .open {
+      if let k = configuration.keepaliveInterval, !keepalivePingSent { candidates.append(lastReceived + k) }
+      if let idle = configuration.idleTimeout { candidates.append(lastReceived + idle) }
+    }
+    return candidates.min()
+  }
+
+  // MARK: input
+
+  public mutating func receive(_ bytes: [UInt8]) {
+    receive(ByteBuffer(bytes: bytes))
+  }
+
+  /// Feeds bytes read from the transport, in any chunking.
+  public mutating func receive(_ buffer: ByteBuffer) {
+    guard buffer.readableBytes > 0 else { return }
+    lastReceived = now
+    keepalivePingSent = false
+    switch state {
+    case .connecting:
+      receiveHandshake(buffer)
+    case .open, .closing:
+      decoder.append(buffer)
+      processFrames()
+    case .closed:
+      // After the closing handshake or a failure nothing more is processed (§7.1.7).
+      break
+    }
+    flushPendingPong()
+  }
+
+  /// The peer closed TCP (or it broke). Without a closing handshake that is 1006 (§7.1.5).
+  public mutating func receiveEOF() {
+    shouldCloseTransport = true
+    guard !finished else { return }
+    if state == .connecting {
+      note("TCP closed during the opening handshake")
+    }
+    if let receivedClose, sentClose != nil {
+      finish(code: receivedClose.code ?? .noStatusReceived, reason: receivedClose.reason, clean: true)
+    } else {
+      finish(code: .abnormalClosure, reason: "", clean: false)
+    }
+  }
+
+  /// Tells the connection the time, firing any timer that is due.
+  public mutating func advance(to now: Timestamp) {
+    self.now = now
+    switch state {
+    case .connecting:
+      if let deadline = handshakeDeadline, now >= deadline, let timeout = configuration.handshakeTimeout {
+        note("opening handshake not completed within \(timeout): closing TCP")
+        fail(.handshakeTimeout(timeout), sendClose: false)
+      }
+    case .open:
+      if let idle = configuration.idleTimeout, now >= lastReceived + idle {
+        note("nothing received for \(idle): closing with 1001")
+        events.append(.failed(.idleTimeout(idle)))
+        startClose(ClosePayload(code: .goingAway, reason: "idle timeout"))
+      } else if let interval = configuration.keepaliveInterval, !keepalivePingSent, now >= lastReceived + interval {
+        keepaliveCounter &+= 1
+        let payload = withUnsafeBytes(of: keepaliveCounter.bigEndian) { Array($0) }
+        note("nothing received for \(interval): keepalive ping")
+        if queue(opcode: .ping, payload: ByteBuffer(bytes: payload), automatic: true) { keepalivePingSent = true }
+      }
+    case .closing, .closed:
+      if let deadline = closeDeadline, now >= deadline {
+        closeDeadline = nil
+        if !finished {
+          note("no close frame from the peer within \(configuration.closeTimeout): closing TCP")
+          finish(code: .abnormalClosure, reason: "", clean: false)
+        } else {
+          note("the server did not close TCP within \(configuration.closeTimeout): closing it")
+        }
+        shouldCloseTransport = true
+      }
+    }
+  }
+
+  // MARK: commands
+
+  /// Sends a text message in one frame.
+  public mutating func send(text: String) throws(ConnectionCommandError) {
+    try sendData(.text, ByteBuffer(string: text), fin: true, continuing: false)
+  }
+
+  /// Sends a binary message in one frame.
+  public mutating func send(binary: ByteBuffer) throws(ConnectionCommandError) {
+    try sendData(.binary, binary, fin: true, continuing: false)
+  }
+
+  public mutating func send(binary: [UInt8]) throws(ConnectionCommandError) {
+    try send(binary: ByteBuffer(bytes: binary))
+  }
+
+  /// Sends one part of a fragmented text message (§5.4); `isLast` ends the message. Control
+  /// frames (ping, close) may be sent between parts; another message may not.
+  public mutating func sendFragment(text: String, isLast: Bool) throws(ConnectionCommandError) {
+    try sendFragment(.text, ByteBuffer(string: text), isLast: isLast)
+  }
+
+  /// Sends one part of a fragmented binary message (§5.4).
+  public mutating func sendFragment(binary: ByteBuffer, isLast: Bool) throws(ConnectionCommandError) {
+    try sendFragment(.binary, binary, isLast: isLast)
+  }
+
+  private mutating func sendFragment(_ kind: Opcode, _ payload: ByteBuffer, isLast: Bool) throws(
+    ConnectionCommandError
+  ) {
+    if let current = sendingFragmented, current != kind {
+      throw .fragmentationOrder("a fragmented \(current.name) message is in progress; cannot continue it as \(kind.name)")
+    }
+    let continuing = sendingFragmented != nil
+    try sendData(continuing ? .continuation : kind, payload, fin: isLast, continuing: continuing)
+    sendingFragmented = isLast ? nil : kind
+  }
+
+  private mutating func sendData(_ opcode: Opcode, _ payload: ByteBuffer, fin: Bool, continuing: Bool) throws(
+    ConnectionCommandError
+  ) {
+    guard state == .open else { throw .notOpen(state) }
+    if !continuing, let current = sendingFragmented {
+      throw .fragmentationOrder("a fragmented \(current.name) message is in progress; finish it first")
+    }
+    try checkRoom(for: payload.readableBytes)
+    try emit(Frame(fin: fin, opcode: opcode, payload: payload))
+  }
+
+  /// Sends a ping (payload at most 125 bytes).
+  public mutating func ping(_ payload: ByteBuffer = ByteBuffer()) throws(ConnectionCommandError) {
+    guard state == .open else { throw .notOpen(state) }
+    guard payload.readableBytes <= 125 else { throw .controlPayloadTooLong(payload.readableBytes) }
+    try checkRoom(for: payload.readableBytes)
+    try emit(Frame(opcode: .ping, payload: payload))
+  }
+
+  /// Sends an unsolicited pong, a one-way heartbeat (§5.5.3).
+  public mutating func pong(_ payload: ByteBuffer = ByteBuffer()) throws(ConnectionCommandError) {
+    guard state == .open else { throw .notOpen(state) }
+    guard payload.readableBytes <= 125 else { throw .controlPayloadTooLong(payload.readableBytes) }
+    try checkRoom(for: payload.readableBytes)
+    try emit(Frame(opcode: .pong, payload: payload))
+  }
+
+  /// Starts the closing handshake (§7.1.2). `code` nil sends an empty close frame. The reason is
+  /// cut at a character boundary to fit 123 bytes. Data may still arrive until the peer answers.
+  public mutating func close(code: CloseCode? = .normalClosure, reason: String = "") throws(ConnectionCommandError) {
+    if let code, !code.isValidOnWire { throw .invalidCloseCode(code) }
+    switch state {
+    case .open:
+      startClose(ClosePayload(code: code, reason: reason))
+    case .connecting:
+      // Nothing to close politely yet: abandon the handshake.
+      note("close requested during the opening handshake: closing TCP")
+      shouldCloseTransport = true
+      finish(code: .abnormalClosure, reason: "", clean: false)
+    case .closing, .closed:
+      throw .notOpen(state)
+    }
+  }
+
+  // MARK: internals: handshake
+
+  private mutating func receiveHandshake(_ buffer: ByteBuffer) {
+    switch handshake {
+    case .client(var client):
+      do {
+        let result = try client.feed(buffer.readableBytesView)
+        handshake = .client(client)
+        guard let (outcome, leftover) = result else { return }
+        handshake = .done
+        open(
+          OpenedConnection(
+            path: client.options.path, subprotocol: outcome.subprotocol,
+            extensions: outcome.extensions.map { $0.formatted() }))
+        if !leftover.isEmpty {
+          decoder.append(contentsOf: leftover)
+          processFrames()
+        }
+      } catch {
+        handshake = .done
+        events.append(.handshakeFailed(error))
+        shouldCloseTransport = true
+        transition(to: .closed, "handshake failed")
+        finish(code: .abnormalClosure, reason: "", clean: false)
+      }
+    case .server(var server):
+      let result = server.feed(buffer.readableBytesView)
+      handshake = .server(server)
+      guard let result else { return }
+      handshake = .done
+      switch result {
+      case .accept(let accepted):
+        outbound.writeBytes(accepted.responseBytes)
+        open(
+          OpenedConnection(
+            path: accepted.request.target, subprotocol: accepted.subprotocol, extensions: accepted.extensions))
+        if !accepted.leftover.isEmpty {
+          decoder.append(contentsOf: accepted.leftover)
+          processFrames()
+        }
+      case .reject(let rejection):
+        outbound.writeBytes(rejection.responseBytes)
+        events.append(.handshakeFailed(rejection.error))
+        shouldCloseTransport = true
+        transition(to: .closed, "handshake rejected with \(rejection.status)")
+        finish(code: .abnormalClosure, reason: "", clean: false)
+      }
+    case .done:
+      break
+    }
+  }
+
+  private mutating func open(_ result: OpenedConnection) {
+    opened = result
+    handshakeDeadline = nil
+    transition(to: .open, "opening handshake complete")
+    events.append(.opened(result))
+  }
+
+  // MARK: internals: frames in
+
+  private mutating func processFrames() {
+    while state == .open || state == .closing {
+      let frame: Frame
+      do {
+        guard let next = try decoder.next() else { return }
+        frame = try decodeThroughExtensions(next)
+      } catch {
+        fail(.protocolViolation(error), sendClose: true)
+        return
+      }
+      let message: Message?
+      do {
+        message = try assembler.append(frame)
+      } catch {
+        fail(.protocolViolation(error), sendClose: true)
+        return
+      }
+      guard let message else { continue }
+      switch message {
+      case .text(let text): events.append(.text(text))
+      case .binary(let bytes): events.append(.binary(bytes))
+      case .ping(let payload):
+        events.append(.ping(payload))
+        if sentClose == nil {
+          switch configuration.pongPolicy {
+          case .everyPing:
+            if !queue(opcode: .pong, payload: payload, automatic: true) { return }
+          case .latestPerRead:
+            pendingPong = payload
+          }
+        }
+      case .pong(let payload):
+        events.append(.pong(payload))
+      case .close(let payload):
+        receiveClose(payload)
+        return
+      }
+    }
+  }
+
+  private func decodeThroughExtensions(_ frame: Frame) throws(ProtocolError) -> Frame {
+    var frame = frame
+    for ext in extensions.reversed() { frame = try ext.decode(frame) }
+    return frame
+  }
+
+  private mutating func flushPendingPong() {
+    guard let payload = pendingPong else { return }
+    pendingPong = nil
+    if state == .open && sentClose == nil {
+      _ = queue(opcode: .pong, payload: payload, automatic: true)
+    }
+  }
+
+  private mutating func receiveClose(_ payload: ByteBuffer) {
+    let close: ClosePayload
+    do {
+      close = try ClosePayload(parsing: payload)
+    } catch {
+      fail(.protocolViolation(error), sendClose: true)
+      return
+    }
+    receivedClose = close
+    events.append(.closeReceived(close))
+    if sentClose == nil {
+      // Echo the peer's code (§5.5.1); an empty close is answered with an empty close.
+      note("peer sent close (\(close)); answering with the same code")
+      writeClose(ClosePayload(code: close.code))
+      transition(to: .closed, "close received and answered")
+      finish(code: close.code ?? .noStatusReceived, reason: close.reason, clean: true, initiator: configuration.role.peer)
+    } else {
+      transition(to: .closed, "close answered by the peer")
+      finish(
+        code: close.code ?? .noStatusReceived, reason: close.reason, clean: true, initiator: configuration.role)
+    }
+    afterClosingHandshake()
+  }
+
+  /// §7.1.1: the server closes TCP first; the client waits for it, up to the close timeout.
+  private mutating func afterClosingHandshake() {
+    if configuration.role == .server {
+      note("server closes the TCP connection first (§7.1.1)")
+      shouldCloseTransport = true
+    } else {
+      note("client waits for the server to close TCP (§7.1.1)")
+      closeDeadline = now + configuration.closeTimeout
+    }
+  }
+
+  // MARK: internals: frames out
+
+  private func checkRoom(for payloadBytes: Int) throws(ConnectionCommandError) {
+    let adding = payloadBytes + FrameHeader.maxEncodedSize
+    if outbound.readableBytes + adding > configuration.maxQueuedBytes {
+      throw .outboundQueueFull(queued: outbound.readableBytes, adding: adding, limit: configuration.maxQueuedBytes)
+    }
+  }
+
+  private mutating func emit(_ frame: Frame) throws(ConnectionCommandError) {
+    var frame = frame
+    do {
+      for ext in extensions { frame = try ext.encode(frame) }
+    } catch {
+      throw .extensionFailed(error)
+    }
+    write(frame)
+  }
+
+  private mutating func write(_ frame: Frame) {
+    var key: MaskingKey?
+    if configuration.role == .client {
+      let r = random.next()
+      key = MaskingKey(
+        UInt8(truncatingIfNeeded: r), UInt8(truncatingIfNeeded: r >> 8), UInt8(truncatingIfNeeded: r >> 16),
+        UInt8(truncatingIfNeeded: r >> 24))
+    }
+    encoder.encode(
+      opcode: frame.opcode, fin: frame.fin, rsv: frame.header.rsv, maskingKey: key, payload: frame.payload,
+      into: &outbound)
+  }
+
+  /// Queues an automatic control frame; fails the connection with 1008 if the peer is not
+  /// reading. Returns false when it failed.
+  @discardableResult
+  private mutating func queue(opcode: Opcode, payload: ByteBuffer, automatic: Bool) -> Bool {
+    let adding = payload.readableBytes + FrameHeader.maxEncodedSize
+    if automatic && outbound.readableBytes + adding > configuration.maxQueuedBytes {
+      fail(.outboundQueueOverflow(queued: outbound.readableBytes, limit: configuration.maxQueuedBytes), sendClose: true)
+      return false
+    }
+    do {
+      try emit(Frame(opcode: opcode, payload: payload))
+    } catch {
+      if case .extensionFailed(let e) = error { fail(.protocolViolation(e), sendClose: true) }
+      return false
+    }
+    return true
+  }
+
+  private mutating func startClose(_ payload: ClosePayload) {
+    writeClose(payload)
+    transition(to: .closing, "close sent, waiting for the peer's close")
+    closeDeadline = now + configuration.closeTimeout
+  }
+
+  private mutating func writeClose(_ payload: ClosePayload) {
+    sentClose = payload
+    sendingFragmented = nil
+    write(Frame(opcode: .close, payload: ByteBuffer(bytes: payload.bytes)))
+  }
+
+  /// Fails the connection (§7.1.7): sends a close frame with the failure's code if none was sent
+  /// yet, stops processing input, and asks the transport to close TCP.
+  private mutating func fail(_ failure: ConnectionFailure, sendClose: Bool) {
+    guard !finished else { return }
+    events.append(.failed(failure))
+    note("✗ failing the connection: \(failure)")
+    if sendClose && sentClose == nil && failure.closeCode.isValidOnWire {
+      writeClose(ClosePayload(code: failure.closeCode, reason: shortReason(failure)))
+    }
+    transition(to: .closed, "connection failed")
+    shouldCloseTransport = true
+    finish(
+      code: failure.closeCode, reason: shortReason(failure), clean: false,
+      initiator: sentClose != nil ? configuration.role : nil)
+  }
+
+  private func shortReason(_ failure: ConnectionFailure) -> String {
+    switch failure {
+    case .protocolViolation(let error): error.reason
+    case .outboundQueueOverflow: "peer is not reading"
+    default: ""
+    }
+  }
+
+  private mutating func finish(code: CloseCode, reason: String, clean: Bool, initiator: Role? = nil) {
+    guard !finished else { return }
+    finished = true
+    if state != .closed { transition(to: .closed, clean ? "closing handshake complete" : "connection lost") }
+    let who = initiator ?? (sentClose != nil ? configuration.role : (receivedClose != nil ? configuration.role.peer : nil))
+    events.append(.closed(CloseOutcome(code: code, reason: reason, wasClean: clean, initiator: who)))
+  }
+
+  private mutating func transition(to newState: State, _ reason: String) {
+    guard newState != state else { return }
+    observer?.record(.transition(from: state.rawValue, to: newState.rawValue, reason: reason))
+    state = newState
+  }
+
+  private func note(_ text: String) {
+    observer?.record(.note(text))
+  }
+}

@@ -1,0 +1,128 @@
+import Framing
+import Handshake
+import NIOCore
+
+/// What happened on a connection, in order. Drain with ``Connection/nextEvent()``.
+public enum ConnectionEvent: Sendable, Equatable {
+  /// The opening handshake completed: the connection is OPEN.
+  case opened(OpenedConnection)
+  /// The opening handshake failed (server: the request was rejected with an HTTP status;
+  /// client: the response was not acceptable). The connection is CLOSED.
+  case handshakeFailed(HandshakeError)
+  case text(String)
+  case binary(ByteBuffer)
+  /// A ping arrived (the pong is sent automatically).
+  case ping(ByteBuffer)
+  /// A pong arrived: the answer to a ping, or an unsolicited heartbeat (allowed, §5.5.3).
+  case pong(ByteBuffer)
+  /// The peer sent a close frame (and, unless we had already sent one, we answered it).
+  case closeReceived(ClosePayload)
+  /// We failed the connection (RFC 6455 §7.1.7): the reason, and the close code we sent.
+  case failed(ConnectionFailure)
+  /// The WebSocket connection is closed; no more events follow.
+  case closed(CloseOutcome)
+}
+
+/// The result of the opening handshake.
+public struct OpenedConnection: Sendable, Equatable {
+  /// The request path and query (server: what the client asked for; client: what it asked for).
+  public var path: String
+  public var subprotocol: String?
+  /// The negotiated `Sec-WebSocket-Extensions` elements, as sent in the response.
+  public var extensions: [String]
+
+  public init(path: String, subprotocol: String? = nil, extensions: [String] = []) {
+    self.path = path
+    self.subprotocol = subprotocol
+    self.extensions = extensions
+  }
+}
+
+/// Why a connection ended, as the application sees it.
+public struct CloseOutcome: Sendable, Equatable, CustomStringConvertible {
+  /// The peer's close code; 1005 if its close frame had none, 1006 if the connection ended
+  /// without a closing handshake (§7.1.5, §7.1.6). These two are never sent on the wire.
+  public var code: CloseCode
+  public var reason: String
+  /// True when both close frames were exchanged (§7.1.4 "cleanly").
+  public var wasClean: Bool
+  /// Who sent the first close frame (nil when nobody did).
+  public var initiator: Role?
+
+  public init(code: CloseCode, reason: String, wasClean: Bool, initiator: Role?) {
+    self.code = code
+    self.reason = reason
+    self.wasClean = wasClean
+    self.initiator = initiator
+  }
+
+  public var description: String {
+    "\(code)" + (reason.isEmpty ? "" : " \"\(reason)\"") + (wasClean ? ", clean" : ", not clean")
+      + (initiator.map { ", closed by the \($0.rawValue)" } ?? "")
+  }
+}
+
+/// Why this endpoint failed the connection.
+public enum ConnectionFailure: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The peer broke the protocol.
+  case protocolViolation(ProtocolError)
+  /// Nothing arrived for the idle timeout, keepalive pings included.
+  case idleTimeout(Duration)
+  /// The peer did not answer our close frame in time.
+  case closeTimeout(Duration)
+  /// The opening handshake did not complete in time.
+  case handshakeTimeout(Duration)
+  /// Automatic replies (pongs) would exceed the outbound queue limit: the peer is not reading.
+  case outboundQueueOverflow(queued: Int, limit: Int)
+
+  /// The close code sent for this failure (none for timeouts of the closing handshake).
+  public var closeCode: CloseCode {
+    switch self {
+    case .protocolViolation(let error): error.closeCode
+    case .idleTimeout: .goingAway
+    case .closeTimeout, .handshakeTimeout: .abnormalClosure
+    case .outboundQueueOverflow: .policyViolation
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .protocolViolation(let error): "\(error)"
+    case .idleTimeout(let d): "1001 going away: nothing received for \(d)"
+    case .closeTimeout(let d): "closing handshake not completed within \(d); TCP closed (1006)"
+    case .handshakeTimeout(let d): "opening handshake not completed within \(d)"
+    case .outboundQueueOverflow(let queued, let limit):
+      "1008 policy violation: \(queued) bytes queued for a peer that is not reading (limit \(limit))"
+    }
+  }
+}
+
+/// Why a command was refused. The connection itself is unaffected.
+public enum ConnectionCommandError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// Data and pings can only be sent while OPEN; nothing can be sent after our close frame
+  /// (RFC 6455 §5.5.1).
+  case notOpen(Connection.State)
+  /// Sending this would exceed the outbound queue limit; drain and retry (backpressure).
+  case outboundQueueFull(queued: Int, adding: Int, limit: Int)
+  /// A control frame payload over 125 bytes (§5.5).
+  case controlPayloadTooLong(Int)
+  /// A close code that must not be sent (§7.4.1: 1005, 1006, 1015, reserved ranges).
+  case invalidCloseCode(CloseCode)
+  /// A new message while a fragmented one is being sent, or a continuation with none started
+  /// (§5.4).
+  case fragmentationOrder(String)
+  /// An extension refused the frame.
+  case extensionFailed(ProtocolError)
+
+  public var description: String {
+    switch self {
+    case .notOpen(let state): "cannot send: the connection is \(state.rawValue)"
+    case .outboundQueueFull(let queued, let adding, let limit):
+      "outbound queue full: \(queued) bytes queued + \(adding) > limit \(limit)"
+    case .controlPayloadTooLong(let n): "control frame payload of \(n) bytes; at most 125 (RFC 6455 §5.5)"
+    case .invalidCloseCode(let code): "close code \(code) must not be sent (RFC 6455 §7.4)"
+    case .fragmentationOrder(let why): why + " (RFC 6455 §5.4)"
+    case .extensionFailed(let error): "extension refused the frame: \(error)"
+    }
+  }
+}

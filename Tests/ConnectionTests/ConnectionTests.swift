@@ -1,0 +1,533 @@
+import NIOCore
+import Trace
+import XCTest
+
+@testable import Connection
+@testable import Framing
+@testable import Handshake
+
+final class ConnectionTests: XCTestCase {
+  // MARK: opening
+
+  func testHandshakeOpensBothSides() {
+    var pair = Pair()
+    XCTAssertEqual(pair.client.state, .connecting)
+    XCTAssertEqual(pair.server.state, .connecting)
+    pair.pump()
+    XCTAssertEqual(pair.client.state, .open)
+    XCTAssertEqual(pair.server.state, .open)
+    XCTAssertEqual(pair.clientEvents, [.opened(OpenedConnection(path: "/chat", subprotocol: "chat"))])
+    XCTAssertEqual(pair.serverEvents, [.opened(OpenedConnection(path: "/chat", subprotocol: "chat"))])
+    XCTAssertTrue(pair.toServer.starts(with: Array("GET /chat HTTP/1.1\r\n".utf8)))
+    XCTAssertTrue(pair.toClient.starts(with: Array("HTTP/1.1 101 Switching Protocols\r\n".utf8)))
+  }
+
+  func testServerRejectionClosesWithTheHTTPStatus() {
+    var pair = Pair(policy: ServerHandshakePolicy(originPolicy: { _ in false }))
+    pair.client = Connection(
+      client: ClientHandshake.Options(host: "h", origin: "http://evil"), random: TestRandom(seed: 3))
+    pair.pump()
+    XCTAssertTrue(pair.toClient.starts(with: Array("HTTP/1.1 403 Forbidden\r\n".utf8)))
+    XCTAssertEqual(pair.server.state, .closed)
+    XCTAssertTrue(pair.server.shouldCloseTransport)
+    guard case .handshakeFailed(let error) = pair.serverEvents.first else { return XCTFail("\(pair.serverEvents)") }
+    XCTAssertEqual(error.httpStatus, 403)
+    // The client sees a non-101 status and fails too.
+    guard case .handshakeFailed(let clientError) = pair.clientEvents.first else { return XCTFail() }
+    XCTAssertEqual(clientError.kind, .unexpectedStatus(403, reason: "Forbidden"))
+    XCTAssertEqual(pair.client.state, .closed)
+    XCTAssertEqual(pair.clientEvents.last, .closed(CloseOutcome(code: .abnormalClosure, reason: "", wasClean: false, initiator: nil)))
+  }
+
+  func testFramesInTheSameReadAsTheHandshakeAreNotLost() throws {
+    // A client that sends its first frame right behind the request (a pipelining client).
+    var client = Connection(client: testOptions, random: TestRandom(seed: 9))
+    var server = Connection(server: ServerHandshakePolicy())
+    var request = try XCTUnwrap(client.takeOutbound())
+    let frame = FrameEncoder().frameBytes(opcode: .text, maskingKey: MaskingKey(1, 2, 3, 4), payload: Array("hi".utf8))
+    request.writeBytes(frame)
+    server.receive(request)
+    XCTAssertEqual(server.drainEvents().last, .text("hi"))
+  }
+
+  // MARK: messages
+
+  func testTextBinaryAndFragmentedMessagesBothWays() throws {
+    var pair = Pair()
+    pair.open()
+    try pair.client.send(text: "Hello")
+    try pair.client.send(binary: [0, 1, 2, 255])
+    try pair.server.send(text: "κόσμε")
+    try pair.server.send(binary: [])
+    try pair.client.sendFragment(text: "Hel", isLast: false)
+    try pair.client.ping(ByteBuffer(string: "mid"))
+    try pair.client.sendFragment(text: "lo, ", isLast: false)
+    try pair.client.sendFragment(text: "world", isLast: true)
+    try pair.server.sendFragment(binary: ByteBuffer(bytes: [1]), isLast: false)
+    try pair.server.sendFragment(binary: ByteBuffer(bytes: [2]), isLast: true)
+    pair.pump()
+    XCTAssertEqual(
+      messages(pair.serverEvents), [.text("Hello"), .binary(ByteBuffer(bytes: [0, 1, 2, 255])), .text("Hello, world")])
+    XCTAssertEqual(
+      messages(pair.clientEvents), [.text("κόσμε"), .binary(ByteBuffer()), .binary(ByteBuffer(bytes: [1, 2]))])
+    XCTAssertTrue(pair.serverEvents.contains(.ping(ByteBuffer(string: "mid"))))
+    XCTAssertTrue(pair.clientEvents.contains(.pong(ByteBuffer(string: "mid"))), "automatic pong with the same payload")
+  }
+
+  func testClientMasksEveryFrameWithFreshKeysAndServerNever() throws {
+    var pair = Pair()
+    pair.open()
+    for i in 0..<20 { try pair.client.send(text: "m\(i)") }
+    for i in 0..<20 { try pair.server.send(text: "m\(i)") }
+    pair.pump()
+    let clientFrames = frames(in: afterHead(pair.toServer), sentBy: .client)
+    XCTAssertEqual(clientFrames.count, 20)
+    XCTAssertTrue(clientFrames.allSatisfy { $0.header.maskingKey != nil })
+    XCTAssertEqual(Set(clientFrames.compactMap(\.header.maskingKey)).count, 20, "a fresh key per frame")
+    let serverFrames = frames(in: afterHead(pair.toClient), sentBy: .server)
+    XCTAssertEqual(serverFrames.count, 20)
+    XCTAssertTrue(serverFrames.allSatisfy { $0.header.maskingKey == nil })
+  }
+
+  func testPongPolicyLatestPerReadAnswersOnlyTheLastPing() throws {
+    var server = Connection(openWith: .init(role: .server, pongPolicy: .latestPerRead))
+    let enc = FrameEncoder()
+    var bytes: [UInt8] = []
+    for p in ["a", "b", "c"] {
+      bytes += enc.frameBytes(opcode: .ping, maskingKey: MaskingKey(9, 9, 9, 9), payload: Array(p.utf8))
+    }
+    server.receive(bytes)
+    let out = try XCTUnwrap(server.takeOutbound())
+    XCTAssertEqual(out.bytes, hex("8a 01 63"), "one pong, for the latest ping \"c\"")
+    var every = Connection(openWith: .init(role: .server))
+    every.receive(bytes)
+    XCTAssertEqual(try XCTUnwrap(every.takeOutbound()).bytes, hex("8a 01 61 8a 01 62 8a 01 63"))
+  }
+
+  func testUnsolicitedPongIsReportedNotAnError() {
+    var server = Connection(openWith: .init(role: .server))
+    server.receive(FrameEncoder().frameBytes(opcode: .pong, maskingKey: MaskingKey(1, 1, 1, 1), payload: [7]))
+    XCTAssertEqual(server.drainEvents(), [.pong(ByteBuffer(bytes: [7]))])
+    XCTAssertEqual(server.state, .open)
+    XCTAssertNil(server.takeOutbound())
+  }
+
+  // MARK: closing handshake
+
+  func testClientInitiatedCloseEchoesTheCodeAndServerClosesTCPFirst() throws {
+    var pair = Pair()
+    pair.open()
+    try pair.client.close(code: CloseCode(rawValue: 4000), reason: "done")
+    XCTAssertEqual(pair.client.state, .closing)
+    pair.pump()
+    // The server received 4000 and answered with 4000 (§5.5.1), without the reason.
+    XCTAssertEqual(closeCodes(pair.serverEvents), [4000])
+    XCTAssertEqual(closeCodes(pair.clientEvents), [4000])
+    let serverClose = frames(in: afterHead(pair.toClient), sentBy: .server).last
+    XCTAssertEqual(serverClose?.payload.bytes, [0x0f, 0xa0])
+    XCTAssertEqual(pair.tcpCloses, [.server, .client], "the server closes TCP first (§7.1.1)")
+    XCTAssertEqual(
+      pair.clientEvents.last,
+      .closed(CloseOutcome(code: CloseCode(rawValue: 4000), reason: "", wasClean: true, initiator: .client)))
+    XCTAssertEqual(
+      pair.serverEvents.last,
+      .closed(CloseOutcome(code: CloseCode(rawValue: 4000), reason: "done", wasClean: true, initiator: .client)))
+    XCTAssertEqual(pair.client.state, .closed)
+    XCTAssertEqual(pair.server.state, .closed)
+  }
+
+  func testServerInitiatedClose() throws {
+    var pair = Pair()
+    pair.open()
+    try pair.server.close(code: .goingAway, reason: "shutdown")
+    pair.pump()
+    XCTAssertEqual(closeCodes(pair.clientEvents), [1001])
+    XCTAssertEqual(closeCodes(pair.serverEvents), [1001])
+    XCTAssertEqual(pair.tcpCloses, [.server, .client])
+    XCTAssertEqual(
+      pair.serverEvents.last,
+      .closed(CloseOutcome(code: .goingAway, reason: "", wasClean: true, initiator: .server)))
+  }
+
+  func testEmptyCloseIsAnsweredEmptyAndReportedAs1005() {
+    var server = Connection(openWith: .init(role: .server))
+    server.receive(FrameEncoder().frameBytes(opcode: .close, maskingKey: MaskingKey(1, 2, 3, 4), payload: []))
+    XCTAssertEqual(server.takeOutbound()?.bytes, hex("88 00"))
+    XCTAssertEqual(
+      server.drainEvents(),
+      [
+        .closeReceived(ClosePayload(code: nil)),
+        .closed(CloseOutcome(code: .noStatusReceived, reason: "", wasClean: true, initiator: .client)),
+      ])
+  }
+
+  func testCloseCodesOnTheWire() {
+    let accepted: [UInt16] = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999]
+    let refused: [UInt16] = [0, 1, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535]
+    for code in accepted + refused {
+      var server = Connection(openWith: .init(role: .server))
+      let payload = [UInt8(code >> 8), UInt8(code & 0xff)]
+      server.receive(FrameEncoder().frameBytes(opcode: .close, maskingKey: MaskingKey(5, 6, 7, 8), payload: payload))
+      let reply = frames(in: server.takeOutbound()?.bytes ?? [], sentBy: .server).first
+      if accepted.contains(code) {
+        XCTAssertEqual(reply?.payload.bytes, payload, "code \(code) is echoed")
+      } else {
+        XCTAssertEqual(reply?.payload.bytes.prefix(2).map { $0 }, [0x03, 0xea], "code \(code) earns 1002")
+        XCTAssertEqual(server.drainEvents().first, .failed(.protocolViolation(ProtocolError(.invalidCloseCode(code)))))
+      }
+    }
+  }
+
+  func testMalformedClosePayloads() {
+    func reply(_ payload: [UInt8]) -> UInt16? {
+      var server = Connection(openWith: .init(role: .server))
+      server.receive(FrameEncoder().frameBytes(opcode: .close, maskingKey: MaskingKey(5, 6, 7, 8), payload: payload))
+      guard let f = frames(in: server.takeOutbound()?.bytes ?? [], sentBy: .server).first else { return nil }
+      return UInt16(f.payload.bytes[0]) << 8 | UInt16(f.payload.bytes[1])
+    }
+    XCTAssertEqual(reply([0x03]), 1002, "1-byte close payload")
+    XCTAssertEqual(reply([0x03, 0xe8, 0xff]), 1007, "reason not UTF-8")
+    XCTAssertEqual(reply([0x03, 0xe8, 0xce]), 1007, "reason ends inside a character")
+    XCTAssertEqual(reply([0x03, 0xe8] + Array("κόσμε".utf8)), 1000)
+  }
+
+  func testDataAfterCloseReceivedIsIgnored() {
+    var server = Connection(openWith: .init(role: .server))
+    let enc = FrameEncoder()
+    let key = MaskingKey(1, 2, 3, 4)
+    server.receive(
+      enc.frameBytes(opcode: .close, maskingKey: key, payload: [0x03, 0xe8])
+        + enc.frameBytes(opcode: .text, maskingKey: key, payload: Array("late".utf8)))
+    server.receive(enc.frameBytes(opcode: .text, maskingKey: key, payload: Array("later".utf8)))
+    XCTAssertFalse(server.drainEvents().contains(.text("late")))
+    XCTAssertEqual(server.state, .closed)
+  }
+
+  func testDataWhileClosingIsStillDeliveredButNoPongIsSent() throws {
+    var server = Connection(openWith: .init(role: .server))
+    try server.close()
+    _ = server.takeOutbound()
+    let key = MaskingKey(1, 2, 3, 4)
+    server.receive(
+      FrameEncoder().frameBytes(opcode: .text, maskingKey: key, payload: Array("in flight".utf8))
+        + FrameEncoder().frameBytes(opcode: .ping, maskingKey: key, payload: []))
+    XCTAssertEqual(server.drainEvents(), [.text("in flight"), .ping(ByteBuffer())])
+    XCTAssertNil(server.takeOutbound(), "nothing is sent after our close frame")
+    XCTAssertThrowsError(try server.send(text: "x")) { XCTAssertEqual($0 as? ConnectionCommandError, .notOpen(.closing)) }
+  }
+
+  func testEOFWithoutCloseIs1006() {
+    var pair = Pair()
+    pair.open()
+    pair.client.receiveEOF()
+    XCTAssertEqual(
+      pair.client.drainEvents(), [.closed(CloseOutcome(code: .abnormalClosure, reason: "", wasClean: false, initiator: nil))])
+  }
+
+  // MARK: failing the connection
+
+  /// Each violation, sent by a raw peer, with the exact close code the endpoint answers with.
+  func testViolationsFailWithTheRightCode() {
+    let enc = FrameEncoder()
+    let key = MaskingKey(0x37, 0xfa, 0x21, 0x3d)
+    let cases: [(String, Role, [UInt8], UInt16, Connection.Configuration?)] = [
+      ("unmasked client frame", .server, enc.frameBytes(opcode: .text, payload: Array("Hello".utf8)), 1002, nil),
+      ("masked server frame", .client, enc.frameBytes(opcode: .text, maskingKey: key, payload: [0x41]), 1002, nil),
+      ("bad UTF-8", .server, enc.frameBytes(opcode: .text, maskingKey: key, payload: [0xc3, 0x28]), 1007, nil),
+      ("RSV2", .server, enc.frameBytes(opcode: .text, rsv: 0x20, maskingKey: key, payload: []), 1002, nil),
+      ("opcode 0xB", .server, enc.frameBytes(opcode: Opcode(rawValue: 0xb), maskingKey: key, payload: []), 1002, nil),
+      (
+        "oversize message", .server, enc.frameBytes(opcode: .binary, maskingKey: key, payload: [UInt8](repeating: 0, count: 100)),
+        1009, .init(role: .server, maxMessageSize: 64)
+      ),
+      (
+        "oversize frame", .server, enc.frameBytes(opcode: .binary, maskingKey: key, payload: [UInt8](repeating: 0, count: 100)),
+        1009, .init(role: .server, maxFrameSize: 64)
+      ),
+      ("continuation first", .server, enc.frameBytes(opcode: .continuation, maskingKey: key, payload: [1]), 1002, nil),
+      ("1-byte close", .server, enc.frameBytes(opcode: .close, maskingKey: key, payload: [3]), 1002, nil),
+    ]
+    for (name, role, bytes, code, config) in cases {
+      var endpoint = Connection(openWith: config ?? .init(role: role))
+      endpoint.receive(bytes + enc.frameBytes(opcode: .text, maskingKey: role == .server ? key : nil, payload: [0x41]))
+      let out = endpoint.takeOutbound()?.bytes ?? []
+      let sent = frames(in: out, sentBy: role)
+      XCTAssertEqual(sent.count, 1, name)
+      XCTAssertEqual(sent.first?.opcode, .close, name)
+      let wireCode = sent.first.map { UInt16($0.payload.bytes[0]) << 8 | UInt16($0.payload.bytes[1]) }
+      XCTAssertEqual(wireCode, code, name)
+      XCTAssertTrue(endpoint.shouldCloseTransport, name)
+      XCTAssertEqual(endpoint.state, .closed, name)
+      let events = endpoint.drainEvents()
+      XCTAssertFalse(events.contains(.text("A")), "\(name): nothing processed after failing")
+      guard case .failed(let failure) = events.first else { return XCTFail("\(name): \(events)") }
+      XCTAssertEqual(failure.closeCode.rawValue, code, name)
+      XCTAssertEqual(events.last, .closed(CloseOutcome(code: CloseCode(rawValue: code), reason: failure.description.isEmpty ? "" : (endpointReason(failure)), wasClean: false, initiator: role)), name)
+      // Nothing more is processed, whatever arrives.
+      endpoint.receive(enc.frameBytes(opcode: .text, maskingKey: role == .server ? key : nil, payload: [0x42]))
+      XCTAssertTrue(endpoint.drainEvents().isEmpty, name)
+      XCTAssertNil(endpoint.takeOutbound(), name)
+    }
+  }
+
+  private func endpointReason(_ failure: ConnectionFailure) -> String {
+    if case .protocolViolation(let e) = failure { return e.reason }
+    return ""
+  }
+
+  // MARK: commands
+
+  func testCommandErrors() throws {
+    var pair = Pair()
+    XCTAssertThrowsError(try pair.client.send(text: "too early")) {
+      XCTAssertEqual($0 as? ConnectionCommandError, .notOpen(.connecting))
+    }
+    pair.open()
+    XCTAssertThrowsError(try pair.client.ping(ByteBuffer(bytes: [UInt8](repeating: 0, count: 126)))) {
+      XCTAssertEqual($0 as? ConnectionCommandError, .controlPayloadTooLong(126))
+    }
+    XCTAssertThrowsError(try pair.client.close(code: .noStatusReceived)) {
+      XCTAssertEqual($0 as? ConnectionCommandError, .invalidCloseCode(.noStatusReceived))
+    }
+    try pair.client.sendFragment(text: "a", isLast: false)
+    XCTAssertThrowsError(try pair.client.send(text: "b")) {
+      guard case .fragmentationOrder = $0 as? ConnectionCommandError else { return XCTFail("\($0)") }
+    }
+    XCTAssertThrowsError(try pair.client.sendFragment(binary: ByteBuffer(), isLast: true)) {
+      guard case .fragmentationOrder = $0 as? ConnectionCommandError else { return XCTFail("\($0)") }
+    }
+    try pair.client.ping()
+    try pair.client.sendFragment(text: "c", isLast: true)
+    try pair.client.close()
+    XCTAssertThrowsError(try pair.client.close()) { XCTAssertEqual($0 as? ConnectionCommandError, .notOpen(.closing)) }
+    pair.pump()
+    XCTAssertEqual(messages(pair.serverEvents), [.text("ac")])
+  }
+
+  func testCloseReasonIsCutAtACharacterBoundary() throws {
+    var server = Connection(openWith: .init(role: .server))
+    try server.close(code: .normalClosure, reason: String(repeating: "é", count: 100))
+    let frame = try XCTUnwrap(frames(in: server.takeOutbound()?.bytes ?? [], sentBy: .server).first)
+    XCTAssertEqual(frame.payload.readableBytes, 2 + 122)
+    XCTAssertLessThanOrEqual(frame.payload.readableBytes, 125)
+    XCTAssertNotNil(String(validating: frame.payload.bytes.dropFirst(2), as: UTF8.self))
+  }
+
+  func testOutboundQueueLimitAppliesBackpressure() throws {
+    var server = Connection(openWith: .init(role: .server, maxQueuedBytes: 1000))
+    try server.send(binary: [UInt8](repeating: 0, count: 500))
+    XCTAssertEqual(server.queuedBytes, 504)
+    XCTAssertThrowsError(try server.send(binary: [UInt8](repeating: 0, count: 500))) {
+      XCTAssertEqual($0 as? ConnectionCommandError, .outboundQueueFull(queued: 504, adding: 514, limit: 1000))
+    }
+    XCTAssertEqual(server.takeOutbound()?.readableBytes, 504)
+    XCTAssertEqual(server.queuedBytes, 0)
+    try server.send(binary: [UInt8](repeating: 0, count: 500))
+  }
+
+  func testAPeerThatPingsButNeverReadsIsFailedWith1008() {
+    var server = Connection(openWith: .init(role: .server, maxQueuedBytes: 600))
+    let ping = FrameEncoder().frameBytes(opcode: .ping, maskingKey: MaskingKey(1, 2, 3, 4), payload: [UInt8](repeating: 1, count: 125))
+    for _ in 0..<10 { server.receive(ping) }  // the transport never drains
+    XCTAssertEqual(server.state, .closed)
+    XCTAssertTrue(server.drainEvents().contains(.failed(.outboundQueueOverflow(queued: 508, limit: 600))))
+    XCTAssertLessThanOrEqual(server.queuedBytes, 600 + 125 + 14)
+  }
+
+  // MARK: timers
+
+  func testKeepalivePingAndIdleTimeout() throws {
+    var pair = Pair(serverConfig: .init(role: .server, keepaliveInterval: .seconds(10), idleTimeout: .seconds(25)))
+    pair.open()
+    XCTAssertEqual(pair.server.nextDeadline, Timestamp.zero + .seconds(10))
+    pair.advance(to: .zero + .seconds(9))
+    XCTAssertEqual(pair.pump(), 0, "nothing before the interval")
+    pair.advance(to: .zero + .seconds(10))
+    pair.pump()
+    // The server pinged, the client answered with a pong, which counts as activity.
+    XCTAssertTrue(pair.clientEvents.contains { if case .ping = $0 { true } else { false } })
+    XCTAssertTrue(pair.serverEvents.contains { if case .pong = $0 { true } else { false } })
+    XCTAssertEqual(pair.server.nextDeadline, Timestamp.zero + .seconds(20))
+    // Now the client stops answering: the server's connection goes idle and it closes with 1001.
+    pair.server.advance(to: .zero + .seconds(20))
+    _ = pair.server.takeOutbound()  // a ping that is never delivered
+    pair.server.advance(to: .zero + .seconds(35))
+    XCTAssertEqual(pair.server.state, .closing)
+    let close = frames(in: pair.server.takeOutbound()?.bytes ?? [], sentBy: .server).last
+    XCTAssertEqual(close?.payload.bytes.prefix(2).map { $0 }, [0x03, 0xe9])
+    XCTAssertTrue(pair.server.drainEvents().contains(.failed(.idleTimeout(.seconds(25)))))
+    // And, the peer being silent, the closing handshake times out: TCP closed, 1006.
+    pair.server.advance(to: .zero + .seconds(40))
+    XCTAssertTrue(pair.server.shouldCloseTransport)
+    XCTAssertEqual(
+      pair.server.drainEvents().last,
+      .closed(CloseOutcome(code: .abnormalClosure, reason: "", wasClean: false, initiator: .server)))
+  }
+
+  func testClientClosesTCPItselfWhenTheServerDoesNot() throws {
+    var client = Connection(openWith: .init(role: .client, closeTimeout: .seconds(2)), random: TestRandom(seed: 4))
+    try client.close()
+    _ = client.takeOutbound()
+    client.receive(hex("88 02 03 e8"))
+    XCTAssertEqual(client.state, .closed)
+    XCTAssertFalse(client.shouldCloseTransport, "the client waits for the server to close TCP")
+    XCTAssertEqual(client.nextDeadline, Timestamp.zero + .seconds(2))
+    client.advance(to: .zero + .seconds(2))
+    XCTAssertTrue(client.shouldCloseTransport)
+  }
+
+  func testHandshakeTimeoutStopsSlowloris() {
+    var server = Connection(server: ServerHandshakePolicy(), configuration: .init(role: .server, handshakeTimeout: .seconds(3)))
+    server.receive(Array("GET / HTTP/1.1\r\nHost: a\r\n".utf8))
+    server.advance(to: .zero + .seconds(2))
+    XCTAssertFalse(server.shouldCloseTransport)
+    server.advance(to: .zero + .seconds(3))
+    XCTAssertTrue(server.shouldCloseTransport)
+    XCTAssertEqual(server.drainEvents().first, .failed(.handshakeTimeout(.seconds(3))))
+    XCTAssertNil(server.takeOutbound())
+  }
+
+  // MARK: chunking and random conversations
+
+  /// One full conversation's client → server stream fed to a fresh server split at every point:
+  /// the events must not depend on the split.
+  func testWholeConversationAtEverySplitPoint() throws {
+    var pair = Pair()
+    pair.open()
+    try pair.client.send(text: "Hello")
+    try pair.client.sendFragment(text: "frag", isLast: false)
+    try pair.client.ping(ByteBuffer(string: "p"))
+    try pair.client.sendFragment(text: "ment €", isLast: true)
+    try pair.client.send(binary: [UInt8](repeating: 7, count: 300))
+    try pair.client.close(code: .normalClosure, reason: "bye")
+    pair.pump()
+    let stream = pair.toServer
+    func run(_ chunks: [ArraySlice<UInt8>]) -> [ConnectionEvent] {
+      var server = Connection(server: ServerHandshakePolicy(subprotocols: ["chat"]))
+      var events: [ConnectionEvent] = []
+      for c in chunks {
+        server.receive(Array(c))
+        events += server.drainEvents()
+      }
+      return events
+    }
+    let reference = run([stream[...]])
+    XCTAssertEqual(messages(reference), [.text("Hello"), .text("fragment €"), .binary(ByteBuffer(repeating: 7, count: 300))])
+    XCTAssertEqual(closeCodes(reference), [1000])
+    for split in 1..<stream.count {
+      XCTAssertEqual(run([stream[..<split], stream[split...]]), reference, "split at \(split)")
+    }
+    XCTAssertEqual(run(stream.map { [$0][...] }), reference, "one byte at a time")
+  }
+
+  /// Seeded random conversations: random messages both ways, fragmented at random with pings
+  /// between fragments, delivered in random chunk sizes. What arrives must equal what was sent.
+  func testRandomConversations() throws {
+    var rng = TestRandom(seed: 2024)
+    let scalars = Array("aZ 0é€𝄞\n".unicodeScalars)
+    for round in 0..<25 {
+      var pair = Pair(seed: UInt64(round), chunk: Int.random(in: 1...200, using: &rng))
+      pair.open()
+      var sentByClient: [ConnectionEvent] = []
+      var sentByServer: [ConnectionEvent] = []
+      for _ in 0..<Int.random(in: 1...15, using: &rng) {
+        let fromClient = Bool.random(using: &rng)
+        let isText = Bool.random(using: &rng)
+        let parts = Int.random(in: 1...4, using: &rng)
+        var whole = isText ? ConnectionEvent.text("") : .binary(ByteBuffer())
+        var textParts: [String] = []
+        var binParts: [[UInt8]] = []
+        for _ in 0..<parts {
+          if isText {
+            var s = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...100, using: &rng) { s.append(scalars.randomElement(using: &rng)!) }
+            textParts.append(String(s))
+          } else {
+            binParts.append((0..<Int.random(in: 0...400, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+          }
+        }
+        whole = isText ? .text(textParts.joined()) : .binary(ByteBuffer(bytes: binParts.flatMap { $0 }))
+        func send(_ c: inout Connection) throws {
+          for i in 0..<parts {
+            let last = i == parts - 1
+            if parts == 1 {
+              if isText { try c.send(text: textParts[0]) } else { try c.send(binary: binParts[0]) }
+            } else if isText {
+              try c.sendFragment(text: textParts[i], isLast: last)
+            } else {
+              try c.sendFragment(binary: ByteBuffer(bytes: binParts[i]), isLast: last)
+            }
+            if !last && Bool.random(using: &rng) { try c.ping(ByteBuffer(bytes: [UInt8(i)])) }
+          }
+        }
+        if fromClient {
+          try send(&pair.client)
+          sentByClient.append(whole)
+        } else {
+          try send(&pair.server)
+          sentByServer.append(whole)
+        }
+        if Int.random(in: 0..<3, using: &rng) == 0 { pair.pump() }
+      }
+      try pair.client.close()
+      pair.pump()
+      XCTAssertEqual(messages(pair.serverEvents), sentByClient, "round \(round)")
+      XCTAssertEqual(messages(pair.clientEvents), sentByServer, "round \(round)")
+      XCTAssertEqual(pair.client.state, .closed)
+      XCTAssertEqual(pair.server.state, .closed)
+      XCTAssertTrue(pair.serverClosedTCP)
+    }
+  }
+
+  // MARK: extensions and tracing
+
+  /// A toy extension that claims RSV1 and inverts every payload byte.
+  final class InvertExtension: WebSocketExtension {
+    let name = "x-invert"
+    let reservedBits: UInt8 = 0x40
+    func decode(_ frame: Frame) throws(ProtocolError) -> Frame {
+      guard frame.header.rsv1 else { return frame }
+      var f = frame
+      f.header.rsv &= ~0x40
+      f.payload = ByteBuffer(bytes: frame.payload.readableBytesView.map { ~$0 })
+      return f
+    }
+    func encode(_ frame: Frame) throws(ProtocolError) -> Frame {
+      guard !frame.opcode.isControl else { return frame }
+      var f = frame
+      f.header.rsv |= 0x40
+      f.payload = ByteBuffer(bytes: frame.payload.readableBytesView.map { ~$0 })
+      return f
+    }
+  }
+
+  func testExtensionChainOwnsRSV1() throws {
+    var client = Connection(openWith: .init(role: .client), extensions: [InvertExtension()], random: TestRandom(seed: 5))
+    var server = Connection(openWith: .init(role: .server), extensions: [InvertExtension()])
+    try client.send(text: "Hi")
+    let wire = try XCTUnwrap(client.takeOutbound())
+    let frame = try XCTUnwrap(frames(in: wire.bytes, sentBy: .client).first)
+    XCTAssertTrue(frame.header.rsv1)
+    XCTAssertEqual(frame.payload.bytes, Array("Hi".utf8).map { ~$0 })
+    server.receive(wire)
+    XCTAssertEqual(server.drainEvents(), [.text("Hi")])
+    // Without the extension, RSV1 is a protocol error.
+    var plain = Connection(openWith: .init(role: .server))
+    plain.receive(wire)
+    XCTAssertEqual(plain.drainEvents().first, .failed(.protocolViolation(ProtocolError(.reservedBitsSet(0x40), streamOffset: 0))))
+  }
+
+  func testTraceReportsTransitionsFramesAndHeads() throws {
+    let log = TraceLog()
+    var pair = Pair()
+    pair.server.observer = log
+    pair.open()
+    try pair.client.close()
+    pair.pump()
+    let transitions = log.events.compactMap { if case .transition(let f, let t, _) = $0 { "\(f)→\(t)" } else { nil } }
+    XCTAssertEqual(transitions, ["CONNECTING→OPEN", "OPEN→CLOSED"])
+    XCTAssertTrue(log.records.contains { $0.title.hasPrefix("HTTP request head") })
+    XCTAssertTrue(log.records.contains { $0.title.hasPrefix("frame: close 1000") && $0.direction == .clientToServer })
+    XCTAssertTrue(log.records.contains { $0.title.hasPrefix("frame: close 1000") && $0.direction == .serverToClient })
+  }
+}
