@@ -66,5 +66,32 @@ public struct CloseCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     }
   }
 
+  /// What the code says, after RFC 6455 §7.4.1 and the IANA registry.
+  public var meaning: String {
+    switch rawValue {
+    case 1000: "the purpose of the connection is fulfilled"
+    case 1001: "an endpoint is going away: server shutdown, browser leaving the page"
+    case 1002: "the peer broke the protocol"
+    case 1003: "a data type the endpoint cannot accept"
+    case 1004: "reserved; meaning may be defined later"
+    case 1005: "the close frame carried no code (reported locally, never sent)"
+    case 1006: "the connection dropped without a close frame (reported locally, never sent)"
+    case 1007: "message data inconsistent with its type, e.g. text that is not UTF-8"
+    case 1008: "a message violates the endpoint's policy"
+    case 1009: "a message too big to process"
+    case 1010: "the client needed an extension the server did not negotiate"
+    case 1011: "the server met an unexpected condition"
+    case 1012: "the service is restarting"
+    case 1013: "try again later (overload)"
+    case 1014: "a gateway got an invalid response upstream"
+    case 1015: "the TLS handshake failed (reported locally, never sent)"
+    case 0..<1000: "not used"
+    case 1016..<3000: "reserved for future RFCs"
+    case 3000..<4000: "registered with IANA by libraries and frameworks"
+    case 4000..<5000: "private use, agreed between the application's endpoints"
+    default: "not a valid close code"
+    }
+  }
+
   public var description: String { "\(rawValue) \(name)" }
 }

@@ -114,7 +114,7 @@ public enum FrameAnnotator {
       }
     }
 
-    let payloadEnd = Int(clamping: min(UInt64(wire.count), UInt64(offset) + length))
+    let payloadEnd = offset + Int(min(length, UInt64(wire.count - offset)))
     var payload = Array(wire[offset..<payloadEnd])
     if let key { key.apply(to: &payload) }
     let present = payloadEnd - offset

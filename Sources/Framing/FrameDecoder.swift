@@ -40,6 +40,8 @@ public struct FrameDecoder {
   /// Stream offset of `buffer.readerIndex`: bytes consumed so far.
   public private(set) var consumedBytes = 0
   private var failed: ProtocolError?
+  /// Bytes after the reader index that belong to complete frames already unmasked in place.
+  private var unmaskedAhead = 0
 
   public init(configuration: Configuration, observer: (any TraceObserver)? = nil) {
     self.configuration = configuration
@@ -150,7 +152,7 @@ public struct FrameDecoder {
     default:
       length = UInt64(length7)
     }
-    if length > UInt64(configuration.maxFrameSize) {
+    if length > UInt64(max(0, configuration.maxFrameSize)) {
       return try fail(
         ProtocolError(
           .frameTooLarge(length: length, limit: configuration.maxFrameSize),
@@ -166,17 +168,23 @@ public struct FrameDecoder {
       key = MaskingKey(k0, k1, k2, k3)
       headerSize += 4
     }
-    guard available >= headerSize + payloadLength else { return nil }
+    guard available - headerSize >= payloadLength else { return nil }
 
-    // The whole frame is here.
+    // The whole frame is here. Unmask it (and every other complete frame already buffered) in
+    // place before any slice of this storage is handed out.
+    if key != nil {
+      if unmaskedAhead == 0 { unmaskCompleteFrames() }
+      unmaskedAhead -= headerSize + payloadLength
+    }
     if let observer {
-      let wire = buffer.getBytes(at: base, length: headerSize + payloadLength) ?? []
+      // Report the bytes as they were on the wire: mask the copy again.
+      var wire = buffer.getBytes(at: base, length: headerSize + payloadLength) ?? []
+      if let key {
+        wire.withUnsafeMutableBytes { key.apply(to: UnsafeMutableRawBufferPointer(rebasing: $0[headerSize...])) }
+      }
       observer.record(.bytes(FrameAnnotator.record(for: wire, direction: configuration.role.peer.sendDirection)))
     }
     buffer.moveReaderIndex(forwardBy: headerSize)
-    if let key {
-      buffer.applyMask(key, at: 0, length: payloadLength)
-    }
     let payload = buffer.readSlice(length: payloadLength)!
     consumedBytes += headerSize + payloadLength
     if buffer.readableBytes == 0 {
@@ -185,6 +193,47 @@ public struct FrameDecoder {
     }
     let header = FrameHeader(fin: fin, rsv: rsv, opcode: opcode, maskingKey: key, payloadLength: payloadLength)
     return Frame(header: header, payload: payload)
+  }
+
+  /// Unmasks, in one pass, the payload of every complete masked frame in the buffer after the
+  /// ones already done, and records how far it got in ``unmaskedAhead``.
+  ///
+  /// Why all at once: payloads are handed out as slices of the receive buffer. Unmasking a later
+  /// frame in place after an earlier slice was handed out (and kept, as an event queue does)
+  /// would make the buffer copy itself, once per frame. Unmasking everything complete before the
+  /// first slice leaves is one pass, in place, with no copy. Headers are only measured here; the
+  /// rules are checked by ``next()`` when it reaches each frame.
+  private mutating func unmaskCompleteFrames() {
+    let limit = UInt64(max(0, configuration.maxFrameSize))
+    var position = unmaskedAhead
+    buffer.withUnsafeMutableReadableBytes { raw in
+      while raw.count - position >= 2 {
+        let b1 = raw[position + 1]
+        guard b1 & 0x80 != 0 else { break }
+        var headerSize = 2
+        var length = UInt64(b1 & 0x7f)
+        if length == 126 {
+          guard raw.count - position >= 4 else { break }
+          length = UInt64(raw[position + 2]) << 8 | UInt64(raw[position + 3])
+          headerSize = 4
+        } else if length == 127 {
+          guard raw.count - position >= 10 else { break }
+          length = 0
+          for i in 2..<10 { length = length << 8 | UInt64(raw[position + i]) }
+          headerSize = 10
+        }
+        guard length <= limit, raw.count - position - headerSize >= 4 else { break }
+        let payloadStart = position + headerSize + 4
+        let payloadLength = Int(length)
+        guard raw.count - payloadStart >= payloadLength else { break }
+        let key = MaskingKey(
+          raw[position + headerSize], raw[position + headerSize + 1], raw[position + headerSize + 2],
+          raw[position + headerSize + 3])
+        key.apply(to: UnsafeMutableRawBufferPointer(rebasing: raw[payloadStart..<(payloadStart + payloadLength)]))
+        position = payloadStart + payloadLength
+      }
+    }
+    unmaskedAhead = position
   }
 
   private mutating func fail(_ error: ProtocolError) throws(ProtocolError) -> Frame? {

@@ -3,6 +3,10 @@ import Trace
 
 /// Encodes frames (RFC 6455 §5.2) with the minimal length encoding, masking in place when a key
 /// is given (§5.3).
+///
+/// The encoder writes what it is told, including frames a receiver must reject (a reserved
+/// opcode, a fragmented ping): lessons and tests use it to build exactly those. The sender's rules
+/// are enforced one layer up, by the Connection's commands.
 public struct FrameEncoder {
   /// Direction reported to the observer.
   public var direction: TraceDirection

@@ -38,8 +38,11 @@
 /// let valid = validator.isComplete  // false: the message ended inside a character
 /// ```
 ///
-/// Runs of ASCII are skipped 16 bytes at a time, and a multi-byte character that lies wholly
-/// inside the chunk is checked with one 4-byte load and no data-dependent branches.
+/// Speed: runs of ASCII are skipped 16 bytes at a time (one test of the high bits of two
+/// 64-bit words); other text is checked 16 bytes at a time with `SIMD16<UInt8>` arithmetic,
+/// each byte against the three before it, with no branch per character. Only the first and
+/// last few bytes of a chunk, a character split between chunks, and the block holding an
+/// error go one byte at a time.
 public struct UTF8Validator: Sendable {
   /// Continuation bytes still expected by the pending sequence (0…3).
   private var needed: UInt8 = 0
@@ -103,7 +106,7 @@ public struct UTF8Validator: Sendable {
 
     chunkLoop: while true {
       // Finish a multi-byte sequence in progress: one carried over from the previous chunk,
-      // one that runs past the end of this chunk, or one that the fast path below rejected
+      // one that runs past the end of this chunk, or one that the fast paths below rejected
       // (walked again here byte by byte to find the exact failing byte).
       while needed != 0 {
         if index == count { break chunkLoop }
@@ -116,8 +119,9 @@ public struct UTF8Validator: Sendable {
         index &+= 1
       }
 
-      scanLoop: while index < count {
-        // ASCII: skip 16 bytes at a time, then find the first byte with its high bit set.
+      // From here on `index` is always at a character boundary.
+      mainLoop: while index < count {
+        // 1. ASCII: skip 16 bytes at a time, then find the first byte with its high bit set.
         while count &- index >= 16 {
           let word0 = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
           let word1 = base.loadUnaligned(fromByteOffset: index &+ 8, as: UInt64.self)
@@ -135,35 +139,35 @@ public struct UTF8Validator: Sendable {
           index &+= 8
         }
 
-        // Multi-byte characters that lie wholly in the chunk: one load, no branch on length.
-        while count &- index >= 4 {
-          let word = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt32.self))
-          let lead = UInt8(truncatingIfNeeded: word)
-          if lead < 0x80 {
-            index &+= 1
-            continue scanLoop
+        // 2. Mixed text: 16 bytes per step, all bytes checked at once (see `checkBlock`).
+        //    It reads the 3 bytes before each block, so it starts at byte 3 or later.
+        var limit = count
+        if index >= 3 {
+          let start = index
+          while count &- index >= 16 {
+            let block = Self.checkBlock(base + index)
+            if block.invalid {
+              limit = index &+ 16
+              break
+            }
+            index &+= 16
+            // A valid all-ASCII block ends on a character boundary: back to the fast skip.
+            if block.ascii { continue mainLoop }
           }
-          guard let info = Self.leadInfo(lead) else { return fail(at: index) }
-          // Continuation bytes 1..<length must look like 10xxxxxx; byte 1 must also lie in
-          // the narrower range that RFC 3629 gives for this lead byte.
-          let mask: UInt32 = 0xC0C0_C000 & (UInt32.max &>> (32 &- 8 &* UInt32(info.length)))
-          let second = UInt8(truncatingIfNeeded: word &>> 8)
-          if word & mask != mask & 0x8080_8080
-            || second &- info.lower > info.upper &- info.lower
-          {
-            // Invalid: let the byte-by-byte loop find the exact failing byte.
-            needed = info.length &- 1
-            seen = 1
-            lower = info.lower
-            upper = info.upper
-            index &+= 1
-            continue chunkLoop
+          // The blocks checked bytes start..<index but may have stopped inside a character:
+          // step back to the lead byte of the character that holds byte index - 1.
+          if index > start {
+            while index &- 1 > start && Self.isContinuation(base, index &- 1) { index &-= 1 }
+            index &-= 1
           }
-          index &+= Int(info.length)
+        } else {
+          limit = min(3, count)
         }
 
-        // The last 0...3 bytes of the chunk.
-        while index < count {
+        // 3. One character at a time, up to `limit`: at the start and the end of the chunk,
+        //    and in a block where the parallel check found an error (this finds the exact
+        //    byte). The loop at the top checks the continuation bytes.
+        while index < limit {
           let lead = base.load(fromByteOffset: index, as: UInt8.self)
           index &+= 1
           if lead < 0x80 { continue }
@@ -209,6 +213,63 @@ public struct UTF8Validator: Sendable {
   }
 
   private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+  @inline(__always)
+  private static func isContinuation(_ base: UnsafeRawPointer, _ index: Int) -> Bool {
+    base.load(fromByteOffset: index, as: UInt8.self) & 0xC0 == 0x80
+  }
+
+  /// Sixteen bytes, checked at once with the lane-wise bitwise operations, additions and
+  /// shifts that vectorize well (SSE2 on x86-64, NEON on arm64); no lane comparisons.
+  private typealias Block = SIMD16<UInt8>
+
+  /// For each byte of `value`, bit 7 is set exactly when the byte is zero. Other bits are
+  /// garbage.
+  @inline(__always)
+  private static func zeroBytes(_ value: Block) -> Block {
+    ~(((value & 0x7F) &+ 0x7F) | value)
+  }
+
+  /// Checks the 16 bytes at `pointer` against the RFC 3629 §4 table, given that the bytes
+  /// before `pointer` are valid and `pointer - 3` is readable.
+  ///
+  /// Each byte is checked from itself and the three bytes before it (read with overlapping
+  /// loads), all bytes at once: a byte must be a continuation byte (10xxxxxx) exactly when a
+  /// lead byte long enough to reach it sits 1, 2 or 3 bytes before it; C0, C1 and F5...FF never
+  /// occur; and the byte after E0, ED, F0 or F4 must lie in that lead byte's narrower range.
+  /// A character that runs past the end of the block is checked as far as the block goes; the
+  /// rest is checked with the next block (or by the caller). Every flag lives in bit 7 of its
+  /// byte; a left shift by k moves bit 7 - k of each byte into bit 7.
+  @inline(__always)
+  private static func checkBlock(_ pointer: UnsafeRawPointer) -> (invalid: Bool, ascii: Bool) {
+    let byte = pointer.loadUnaligned(as: Block.self)
+    let prev1 = pointer.loadUnaligned(fromByteOffset: -1, as: Block.self)
+    let prev2 = pointer.loadUnaligned(fromByteOffset: -2, as: Block.self)
+    let prev3 = pointer.loadUnaligned(fromByteOffset: -3, as: Block.self)
+    let bit6 = byte &<< 1
+    let bit5 = byte &<< 2
+    let bit4 = byte &<< 3
+    // 10xxxxxx exactly where a lead byte of length >= 2, 3, 4 sits 1, 2, 3 bytes back.
+    let isContinuation = byte & ~bit6
+    let mustContinue =
+      (prev1 & (prev1 &<< 1))
+      | (prev2 & (prev2 &<< 1) & (prev2 &<< 2))
+      | (prev3 & (prev3 &<< 1) & (prev3 &<< 2) & (prev3 &<< 3))
+    var invalid = isContinuation ^ mustContinue
+    // C0 and C1: 110 0000x, a 2-byte lead with bits 4...1 clear (+ 0x7E sets bit 7 unless so).
+    invalid |= byte & bit6 & ~bit5 & ~((byte & 0x1E) &+ 0x7E)
+    // F5...FF: 1111xxxx with a low nibble of 5 or more (nibble + 11 carries into bit 4).
+    invalid |= byte & bit6 & bit5 & bit4 & (((byte & 0x0F) &+ 0x0B) &<< 3)
+    // The byte after E0 must be A0...BF, after F0 90...BF: bit 5 set, or (F0) bit 4.
+    // The byte after ED must be 80...9F, after F4 80...8F: bit 5 clear, and (F4) bit 4.
+    // (A byte there that is not a continuation byte is flagged above.)
+    let high = bit5 | ((prev1 &<< 3) & bit4)
+    invalid |= zeroBytes((prev1 & 0xEF) ^ 0xE0) & ~high
+    invalid |= (zeroBytes(prev1 ^ 0xED) | zeroBytes(prev1 ^ 0xF4)) & high
+    let flags = unsafeBitCast(invalid & 0x80, to: SIMD2<UInt64>.self)
+    let ascii = unsafeBitCast(byte & 0x80, to: SIMD2<UInt64>.self)
+    return ((flags[0] | flags[1]) != 0, (ascii[0] | ascii[1]) == 0)
+  }
 
   /// The sequence length and the allowed range of the second byte for a lead byte, from the
   /// RFC 3629 §4 table; `nil` for a byte that cannot start a multi-byte sequence

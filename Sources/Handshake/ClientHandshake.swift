@@ -193,6 +193,8 @@ public struct ClientHandshake {
     guard response.status == 101 else {
       throw fail(.unexpectedStatus(response.status, reason: response.reason))
     }
+    // A 101 is an HTTP/1.1 mechanism (RFC 9110 §7.8): an HTTP/1.0 response cannot switch.
+    guard response.version >= .http1_1 else { throw fail(.httpVersionTooOld(response.version)) }
     // Step 2: exactly "websocket" (the response names the one protocol switched to).
     let upgrade = headers.values("Upgrade")
     guard !upgrade.isEmpty else { throw fail(.missingUpgrade) }
@@ -215,8 +217,10 @@ public struct ClientHandshake {
     let extensions = try ExtensionHeader.parse(
       headers.values("Sec-WebSocket-Extensions"), detectedBy: .client)
     let offered = offeredExtensionNames()
-    for element in extensions where !offered.contains(element.name) {
-      throw fail(.extensionNotOffered(element.name))
+    var seen = Set<String>()
+    for element in extensions {
+      guard offered.contains(element.name) else { throw fail(.extensionNotOffered(element.name)) }
+      guard seen.insert(element.name).inserted else { throw fail(.duplicateExtension(element.name)) }
     }
     // Step 6.
     let protocols = headers.tokens("Sec-WebSocket-Protocol")

@@ -74,7 +74,7 @@ public struct HTTPRequestHead: HTTPMessageHead {
     guard parts.count == 3 else {
       throw fail(
         "expected \"METHOD SP target SP HTTP/1.1\" (three parts, single spaces), got \""
-          + HTTPSyntax.text(line) + "\"")
+          + HTTPSyntax.printable(line) + "\"")
     }
     let (method, target, version) = (parts[0], parts[1], parts[2])
     if let bad = method.firstIndex(where: { !HTTPSyntax.isTokenChar($0) }) {
@@ -88,7 +88,7 @@ public struct HTTPRequestHead: HTTPMessageHead {
     }
     guard let parsedVersion = HTTPVersion.parse(version) else {
       throw fail(
-        "\"" + HTTPSyntax.text(version) + "\" is not an HTTP version of the form HTTP/x.y")
+        "\"" + HTTPSyntax.printable(version) + "\" is not an HTTP version of the form HTTP/x.y")
     }
     self.init(
       method: HTTPSyntax.text(method), target: HTTPSyntax.text(target), version: parsedVersion)
@@ -120,7 +120,7 @@ public struct HTTPResponseHead: HTTPMessageHead {
     func fail(_ reason: String) -> HandshakeError {
       HandshakeError(.malformedStatusLine(reason), detectedBy: .client)
     }
-    let text = "\"" + HTTPSyntax.text(line) + "\""
+    let text = "\"" + HTTPSyntax.printable(line) + "\""
     guard let firstSpace = line.firstIndex(of: HTTPSyntax.sp),
       let version = HTTPVersion.parse(line[..<firstSpace])
     else { throw fail("expected \"HTTP/1.1 101 Switching Protocols\", got " + text) }

@@ -63,6 +63,12 @@ enum HTTPSyntax {
     String(decoding: bytes, as: UTF8.self)
   }
 
+  /// Peer bytes made safe to print in an error message or a trace: control characters and
+  /// invalid UTF-8 escaped (`\x1b`), so a hostile request cannot drive the reader's terminal.
+  static func printable(_ bytes: some Collection<UInt8>) -> String {
+    Trace.visibleText(bytes)
+  }
+
   /// ASCII case-insensitive equality (header names and tokens such as `websocket`).
   static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
     let a = a.utf8

@@ -84,6 +84,11 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case multipleSubprotocols([String])
     /// The server accepted an extension the client did not offer.
     case extensionNotOffered(String)
+    /// The response accepts the same extension twice.
+    case duplicateExtension(String)
+    /// A request with a body (Content-Length other than 0, or Transfer-Encoding): the body
+    /// would be read as WebSocket frames.
+    case requestHasBody(String)
   }
 
   public let kind: Kind
@@ -108,7 +113,8 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
       .httpVersionTooOld, .missingHost, .duplicateHeader, .missingUpgrade, .upgradeNotWebSocket,
       .missingConnectionUpgrade, .missingKey, .invalidKey, .invalidSubprotocol,
       .malformedExtensionHeader, .unexpectedStatus, .missingAccept, .acceptMismatch,
-      .subprotocolNotOffered, .multipleSubprotocols, .extensionNotOffered:
+      .subprotocolNotOffered, .multipleSubprotocols, .extensionNotOffered, .duplicateExtension,
+      .requestHasBody:
       return 400  // RFC 6455 §4.2.2: "an appropriate error code (such as 400 Bad Request)"
     }
   }
@@ -124,6 +130,7 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case .missingColon, .whitespaceBeforeColon: return "RFC 9112 §5.1"
     case .invalidHeaderName: return "RFC 9110 §5.1"
     case .invalidHeaderValue: return "RFC 9110 §5.5"
+    case .httpVersionTooOld where !server: return "RFC 9112 §2.3"
     case .methodNotGET, .httpVersionTooOld: return "RFC 6455 §4.2.1 item 1"
     case .httpVersionNotSupported: return "RFC 9110 §15.6.6"
     case .missingHost: return "RFC 6455 §4.2.1 item 2"
@@ -146,7 +153,8 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case .malformedExtensionHeader: return "RFC 6455 §9.1"
     case .unexpectedStatus: return "RFC 6455 §4.1, client step 1"
     case .missingAccept, .acceptMismatch: return "RFC 6455 §4.1, client step 4"
-    case .extensionNotOffered: return "RFC 6455 §4.1, client step 5"
+    case .extensionNotOffered, .duplicateExtension: return "RFC 6455 §4.1, client step 5"
+    case .requestHasBody: return "RFC 9112 §6.3, RFC 6455 §4.2.1"
     case .subprotocolNotOffered, .multipleSubprotocols: return "RFC 6455 §4.1, client step 6"
     }
   }
@@ -219,10 +227,10 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
       let bytes = Array(value.utf8)
       let at =
         position < bytes.count ? HTTPSyntax.describe(bytes[position]) : "the end of the value"
-      return "malformed Sec-WebSocket-Extensions \(quote(value)) at character \(position) "
+      return "malformed Sec-WebSocket-Extensions \(quote(value)) at byte \(position) "
         + "(\(at)): \(reason)"
     case .unexpectedStatus(let status, let reason):
-      return "expected status 101 Switching Protocols, got \(status) \(reason)"
+      return "expected status 101 Switching Protocols, got \(status) \(Trace.escape(reason))"
     case .missingAccept:
       return "expected a Sec-WebSocket-Accept header field, found none"
     case .acceptMismatch(let expected, let found):
@@ -235,6 +243,11 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
         + found.map(quote).joined(separator: ", ")
     case .extensionNotOffered(let name):
       return "the server accepted extension \(quote(name)), which the client did not offer"
+    case .duplicateExtension(let name):
+      return "the server accepted extension \(quote(name)) more than once"
+    case .requestHasBody(let header):
+      return "expected a request without a body, got \(quote(header)); "
+        + "bytes after the head must be WebSocket frames"
     }
   }
 

@@ -181,15 +181,23 @@ public struct ServerHandshake {
       throw fail(
         .missingConnectionUpgrade(connection.isEmpty ? nil : connection.joined(separator: ", ")))
     }
+    // Item 6, checked before the key: a client of another version (which may send no key at
+    // all, like draft-76) must learn the version we speak from a 426 (§4.4).
+    guard let version = try once("Sec-WebSocket-Version") else { throw fail(.missingVersion) }
+    guard version == "13" else { throw fail(.unsupportedVersion(version)) }
     // Item 5.
     guard let key = try once("Sec-WebSocket-Key") else { throw fail(.missingKey) }
     guard let decoded = Base64.decode(key) else {
       throw fail(.invalidKey(key, decodedByteCount: nil))
     }
     guard decoded.count == 16 else { throw fail(.invalidKey(key, decodedByteCount: decoded.count)) }
-    // Item 6.
-    guard let version = try once("Sec-WebSocket-Version") else { throw fail(.missingVersion) }
-    guard version == "13" else { throw fail(.unsupportedVersion(version)) }
+    // No body: whatever follows the head is read as frames (RFC 9112 §6.3).
+    if let te = headers.first("Transfer-Encoding") {
+      throw fail(.requestHasBody("Transfer-Encoding: " + te))
+    }
+    if let length = headers.first("Content-Length"), length != "0" {
+      throw fail(.requestHasBody("Content-Length: " + length))
+    }
     // Item 7 and §4.2.2 item 4: the origin policy.
     let origin = try once("Origin")
     if let originPolicy = policy.originPolicy, !originPolicy(origin) {

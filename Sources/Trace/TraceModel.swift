@@ -211,6 +211,26 @@ public enum Trace {
     }
   }
 
+  /// The text with control characters (C0, DEL, C1) escaped and everything else kept: the last
+  /// line of defence before text reaches a terminal, so peer bytes cannot move the cursor,
+  /// retitle the window or clear the screen.
+  public static func sanitized(_ s: String) -> String {
+    guard s.unicodeScalars.contains(where: isControl) else { return s }
+    var out = ""
+    for scalar in s.unicodeScalars {
+      if isControl(scalar) {
+        out += "\\u{" + String(scalar.value, radix: 16) + "}"
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value)
+  }
+
   /// Escapes control characters, quotes and backslashes for one-line display.
   public static func escape(_ s: String) -> String {
     var out = ""

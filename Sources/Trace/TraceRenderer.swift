@@ -33,10 +33,10 @@ public struct TraceRenderer: Sendable {
     case .bytes(let record):
       return render(record)
     case .transition(let from, let to, let reason):
-      return linePrefix + paint("state: \(from) → \(to)", .magenta) + (reason.isEmpty ? "" : " (\(reason))")
-        + "\n"
+      return linePrefix + paint("state: \(from) → \(to)", .magenta)
+        + (reason.isEmpty ? "" : " (\(Trace.sanitized(reason)))") + "\n"
     case .note(let text):
-      return linePrefix + paint("note: ", .dim) + text + "\n"
+      return linePrefix + paint("note: ", .dim) + Trace.sanitized(text) + "\n"
     }
   }
 
@@ -50,7 +50,7 @@ public struct TraceRenderer: Sendable {
     if record.direction != .unspecified {
       out += paint(record.direction.rawValue, .cyan) + "  "
     }
-    out += paint(record.title, .bold) + "\n"
+    out += paint(Trace.sanitized(record.title), .bold) + "\n"
     switch record.layout {
     case .hex: out += renderHex(record)
     case .text: out += renderText(record)
@@ -93,8 +93,10 @@ public struct TraceRenderer: Sendable {
         emitUncovered(covered..<lower)
       }
       let color = palette[index % palette.count]
-      var rest = paint(pad(field.name, nameWidth), .bold) + "  " + pad(clip(field.value, valueWidth), valueWidth)
-      rest += "  " + field.meaning
+      var rest =
+        paint(pad(Trace.sanitized(field.name), nameWidth), .bold) + "  "
+        + pad(clip(Trace.sanitized(field.value), valueWidth), valueWidth)
+      rest += "  " + Trace.sanitized(field.meaning)
       if let section = field.section { rest += "  " + paint(Self.compact(section), .dim) }
 
       if let mask = field.bits, lower < bytes.count {
@@ -169,7 +171,7 @@ public struct TraceRenderer: Sendable {
       out += linePrefix + "  " + pad(String(field.range.lowerBound), offsetWidth)
         + paint(visible(field.range), color) + "\n"
       // The line itself shows the name and value; the note says what they mean.
-      var note = "└ " + field.meaning
+      var note = "└ " + Trace.sanitized(field.meaning)
       if let section = field.section { note += "  " + paint(Self.compact(section), .dim) }
       out += linePrefix + "  " + indent + note + "\n"
       covered = max(covered, field.range.upperBound)

@@ -270,6 +270,42 @@ final class FrameCodecTests: XCTestCase {
     XCTAssertNil(decodeAll(atLimit, role: .client, maxFrameSize: 1024).error)
   }
 
+  func testExtremeLimitsNeitherTrapNorOverflow() throws {
+    // "No limit" and a nonsense limit: the peer's 2^63-1 length must be handled either way.
+    var unlimited = FrameDecoder(role: .client, maxFrameSize: .max)
+    unlimited.append(contentsOf: hex("82 7f 7f ff ff ff ff ff ff ff 00 01 02"))
+    XCTAssertNil(try unlimited.next(), "waits for the payload (the transport's limits apply)")
+    var negative = FrameDecoder(role: .client, maxFrameSize: -1)
+    negative.append(contentsOf: hex("82 01 00"))
+    XCTAssertThrowsError(try negative.next()) {
+      XCTAssertEqual(($0 as? ProtocolError)?.kind, .frameTooLarge(length: 1, limit: -1))
+    }
+  }
+
+  /// Payloads are slices of the receive buffer; keeping them (as an event queue does) while
+  /// later masked frames of the same read are decoded must not corrupt or lose anything.
+  func testKeptPayloadsStayIntactAcrossReadsAndFrames() throws {
+    var rng = TestRandom(seed: 77)
+    var decoder = FrameDecoder(role: .server)
+    var kept: [Frame] = []
+    var expected: [[UInt8]] = []
+    var wire: [UInt8] = []
+    for i in 0..<3000 {
+      let payload = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+      expected.append(payload)
+      wire += encoder.frameBytes(
+        opcode: .binary, maskingKey: MaskingKey(UInt8(i & 0xff), 0x11, 0x22, 0x33), payload: payload)
+    }
+    var start = 0
+    while start < wire.count {
+      let end = min(wire.count, start + Int.random(in: 1...9000, using: &rng))
+      decoder.append(ByteBuffer(bytes: wire[start..<end]))
+      start = end
+      while let frame = try decoder.next() { kept.append(frame) }
+    }
+    XCTAssertEqual(kept.map(\.payload.bytes), expected)
+  }
+
   func testDecoderStaysFailed() {
     var decoder = FrameDecoder(role: .client)
     decoder.append(contentsOf: hex("83 00 81 05 48 65 6c 6c 6f"))

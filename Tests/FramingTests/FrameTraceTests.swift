@@ -61,6 +61,23 @@ final class FrameTraceTests: XCTestCase {
     }
   }
 
+  /// Lengths near 2^64 must not overflow the annotator, with or without the decoder in front.
+  func testHugeLengthsAreAnnotatedNotTrapped() {
+    let wires = [
+      hex("82 7f ff ff ff ff ff ff ff ff"), hex("82 ff ff ff ff ff ff ff ff ff 01 02 03 04"),
+      hex("82 7f 7f ff ff ff ff ff ff ff 00"),
+    ]
+    for wire in wires {
+      let record = FrameAnnotator.record(for: wire)
+      XCTAssertFalse(TraceRenderer().render(record).isEmpty)
+      let log = TraceLog()
+      var decoder = FrameDecoder(configuration: .init(role: .client, maxFrameSize: .max), observer: log)
+      decoder.append(contentsOf: wire)
+      _ = try? decoder.next()
+      XCTAssertLessThanOrEqual(log.records.count, 1)
+    }
+  }
+
   func testDecoderAndEncoderReportOnlyWithAnObserver() throws {
     let log = TraceLog()
     var decoder = FrameDecoder(role: .server, observer: log)

@@ -124,6 +124,15 @@ final class ClientHandshakeTests: XCTestCase {
       [ExtensionOffer(name: "permessage-deflate")])
   }
 
+  func testResponseVersionAndDuplicateExtensions() {
+    var old = response()
+    old.version = .http1_0
+    XCTAssertEqual(failure(old)?.kind, .httpVersionTooOld(.http1_0))
+    XCTAssertEqual(
+      failure(response([("Sec-WebSocket-Extensions", "permessage-deflate, permessage-deflate")]))?.kind,
+      .duplicateExtension("permessage-deflate"))
+  }
+
   func testMD5AnswerIsAnAcceptMismatch() {
     let error = failure(response(accept: "fI/F95pFHyUax3HLt0ktmQ=="))
     XCTAssertEqual(

@@ -74,7 +74,7 @@ final class ExtensionHeaderTests: XCTestCase {
       detectedBy: .server)
     XCTAssertEqual(
       error.description,
-      "malformed Sec-WebSocket-Extensions \"a; b==1\" at character 5 ('='): "
+      "malformed Sec-WebSocket-Extensions \"a; b==1\" at byte 5 ('='): "
         + "expected a parameter value (a token or a quoted string) (RFC 6455 §9.1)")
   }
 

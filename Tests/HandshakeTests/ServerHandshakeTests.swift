@@ -215,6 +215,32 @@ final class ServerHandshakeTests: XCTestCase {
       kind: .whitespaceBeforeColon(name: "Host"))
   }
 
+  func testVersionIsCheckedBeforeTheKeySoOtherVersionsLearn13() {
+    // A draft-76 client sends neither a key nor a version: it must get 426, not 400 (§4.4).
+    check(
+      request([("Sec-WebSocket-Key", nil), ("Sec-WebSocket-Version", nil)]), status: 426, kind: .missingVersion)
+    check(
+      request([("Sec-WebSocket-Key", "bad"), ("Sec-WebSocket-Version", "8")]), status: 426,
+      kind: .unsupportedVersion("8"))
+  }
+
+  func testRequestWithABodyIsRejected() {
+    check(
+      request([("Content-Length", "5")]) + Array("hello".utf8), status: 400,
+      kind: .requestHasBody("Content-Length: 5"))
+    check(
+      request([("Transfer-Encoding", "chunked")]), status: 400, kind: .requestHasBody("Transfer-Encoding: chunked"))
+    XCTAssertNotNil(accepted(serverResult(request([("Content-Length", "0")]))))
+  }
+
+  func testPeerControlBytesNeverReachTheErrorTextRaw() throws {
+    let r = try XCTUnwrap(rejection(serverResult(Array("GET /\u{1b}]0;owned\u{07} x HTTP/1.1\r\nHost: a\r\n\r\n".utf8))))
+    XCTAssertEqual(r.status, 400)
+    XCTAssertFalse(r.error.description.contains("\u{1b}"), r.error.description)
+    XCTAssertFalse(r.error.description.contains("\u{07}"), r.error.description)
+    XCTAssertTrue(r.error.description.contains("\\x1b"), r.error.description)
+  }
+
   func testVersion426ResponseNamesVersion13() throws {
     let r = try XCTUnwrap(rejection(serverResult(request([("Sec-WebSocket-Version", "8")]))))
     let golden =

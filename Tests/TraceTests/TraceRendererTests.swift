@@ -53,6 +53,13 @@ final class TraceRendererTests: XCTestCase {
     XCTAssertEqual(Trace.visibleText(Array("a§\r\n\t".utf8) + [0x01, 0xff, 0x62]), "a§\\r\\n\\t\\x01\\xffb")
   }
 
+  func testControlCharactersNeverReachTheTerminal() {
+    let r = TraceRenderer()
+    XCTAssertEqual(r.render(.note("a\u{1b}[2Jb\u{07}")), "note: a\\u{1b}[2Jb\\u{7}\n")
+    let record = TraceRecord(title: "t\u{1b}", bytes: [1], fields: [TraceField(range: 0..<1, name: "n\u{9b}", value: "v\u{0}", meaning: "m\u{7f}")])
+    XCTAssertFalse(r.render(record).unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x9b || $0.value == 0 || $0.value == 0x7f })
+  }
+
   func testBytesNoFieldDescribesAreStillShown() {
     let record = TraceRecord(
       title: "partial", bytes: [1, 2, 3, 4], fields: [TraceField(range: 1..<2, name: "x", value: "2", meaning: "m")])

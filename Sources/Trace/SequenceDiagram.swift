@@ -1,0 +1,60 @@
+/// Draws a two-party conversation as a text sequence diagram: one lane per endpoint, an arrow per
+/// message, notes on either side. Used by lessons and by live tracing to show who sent what.
+///
+/// ```
+///   client                                                  server
+///     │ ── text "Hello" (11 bytes) ──────────────────────────▶ │
+///     │ ◀────────────────────────── text "Hello" (7 bytes) ── │
+/// ```
+public struct SequenceDiagram: Sendable {
+  public var leftName: String
+  public var rightName: String
+  /// Total width of a line, lanes included.
+  public var width: Int
+  public var indent: String
+
+  public init(leftName: String = "client", rightName: String = "server", width: Int = 88, indent: String = "  ") {
+    self.leftName = leftName
+    self.rightName = rightName
+    self.width = max(40, width)
+    self.indent = indent
+  }
+
+  private var inner: Int { width - indent.count - 4 }
+
+  /// The header naming both lanes.
+  public var header: String {
+    let gap = max(1, width - indent.count - leftName.count - rightName.count)
+    return indent + leftName + String(repeating: " ", count: gap) + rightName
+  }
+
+  /// An arrow across the lanes carrying `label`.
+  public func arrow(_ direction: TraceDirection, _ label: String) -> String {
+    let room = inner - 6
+    let text = label.count > room ? String(label.prefix(room - 1)) + "…" : label
+    let dashes = max(2, inner - 4 - text.count - 2)
+    let body: String
+    switch direction {
+    case .serverToClient:
+      body = "◀" + String(repeating: "─", count: dashes) + " " + text + " ──"
+    default:
+      body = "── " + text + " " + String(repeating: "─", count: dashes) + "▶"
+    }
+    return indent + "│ " + body + " │"
+  }
+
+  /// A note on the side of one lane (`.clientToServer` means the left endpoint's side).
+  public func note(_ side: TraceDirection, _ text: String) -> String {
+    let room = inner - 2
+    let t = text.count > room ? String(text.prefix(room - 1)) + "…" : text
+    if side == .serverToClient {
+      return indent + "│" + String(repeating: " ", count: max(1, inner + 1 - t.count)) + t + " │"
+    }
+    return indent + "│ " + t + String(repeating: " ", count: max(1, inner + 1 - t.count)) + "│"
+  }
+
+  /// An empty stretch of both lanes.
+  public var lanes: String {
+    indent + "│" + String(repeating: " ", count: inner + 2) + "│"
+  }
+}
