@@ -66,6 +66,16 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    .executableTarget(
+      name: "Lesson03",
+      dependencies: [
+        "LessonSupport", "Connection", "Handshake", "Framing", "Trace", .product(name: "NIOCore", package: "swift-nio"),
+      ],
+      path: "Lessons/03-connection",
+      exclude: ["README.md"],
+      swiftSettings: swiftSettings
+    ),
+
     .testTarget(name: "TraceTests", dependencies: ["Trace"], swiftSettings: swiftSettings),
     .testTarget(
       name: "FramingTests",
@@ -85,7 +95,7 @@ let package = Package(
     ),
     .testTarget(
       name: "LessonTests",
-      dependencies: ["Lesson01", "Lesson02"],
+      dependencies: ["Lesson01", "Lesson02", "Lesson03"],
       resources: [.copy("Golden")],
       swiftSettings: swiftSettings
     ),

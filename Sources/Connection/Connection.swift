@@ -519,7 +519,7 @@ public struct Connection {
     events.append(.closeReceived(close))
     if sentClose == nil {
       // Echo the peer's code (§5.5.1); an empty close is answered with an empty close.
-      note("peer sent close (\(close)); answering with the same code")
+      note("close received; answering with " + (close.code.map { "the same code, \($0.rawValue)" } ?? "an empty close"))
       writeClose(ClosePayload(code: close.code))
       transition(to: .closed, "close received and answered")
       finish(code: close.code ?? .noStatusReceived, reason: close.reason, clean: true, initiator: configuration.role.peer)

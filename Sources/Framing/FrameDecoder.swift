@@ -32,8 +32,8 @@ public struct FrameDecoder {
   }
 
   public var configuration: Configuration
-  /// Receives a ``TraceRecord`` for every frame decoded, and a record plus a note for every
-  /// violation.
+  /// Receives a ``TraceRecord`` for every frame decoded, and for every violation a record of the
+  /// offending bytes titled with the error.
   public var observer: (any TraceObserver)?
 
   private var buffer = ByteBuffer()
@@ -244,7 +244,6 @@ public struct FrameDecoder {
       var record = FrameAnnotator.record(for: wire, direction: configuration.role.peer.sendDirection)
       record.title = "invalid frame: " + error.reason
       observer.record(.bytes(record))
-      observer.record(.note("✗ fail the connection with \(error)"))
     }
     throw error
   }

@@ -32,7 +32,7 @@ public struct SequenceDiagram: Sendable {
   public func arrow(_ direction: TraceDirection, _ label: String) -> String {
     let room = inner - 6
     let text = label.count > room ? String(label.prefix(room - 1)) + "…" : label
-    let dashes = max(2, inner - 4 - text.count - 2)
+    let dashes = max(2, inner - 5 - text.count)
     let body: String
     switch direction {
     case .serverToClient:
@@ -43,14 +43,29 @@ public struct SequenceDiagram: Sendable {
     return indent + "│ " + body + " │"
   }
 
-  /// A note on the side of one lane (`.clientToServer` means the left endpoint's side).
+  /// A note on the side of one lane (`.clientToServer` means the left endpoint's side), wrapped
+  /// at word boundaries onto as many lines as it needs.
   public func note(_ side: TraceDirection, _ text: String) -> String {
     let room = inner - 2
-    let t = text.count > room ? String(text.prefix(room - 1)) + "…" : text
-    if side == .serverToClient {
-      return indent + "│" + String(repeating: " ", count: max(1, inner + 1 - t.count)) + t + " │"
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+      let candidate = line.isEmpty ? String(word) : line + " " + word
+      if candidate.count > room && !line.isEmpty {
+        lines.append(line)
+        line = "  " + word
+      } else {
+        line = candidate
+      }
     }
-    return indent + "│ " + t + String(repeating: " ", count: max(1, inner + 1 - t.count)) + "│"
+    lines.append(line)
+    return lines.map { t in
+      let t = t.count > room ? String(t.prefix(room - 1)) + "…" : t
+      if side == .serverToClient {
+        return indent + "│" + String(repeating: " ", count: max(1, inner + 1 - t.count)) + t + " │"
+      }
+      return indent + "│ " + t + String(repeating: " ", count: max(1, inner + 1 - t.count)) + "│"
+    }.joined(separator: "\n")
   }
 
   /// An empty stretch of both lanes.

@@ -1,0 +1,312 @@
+// Lesson 03 — a conversation (RFC 6455 §5.5, §7).
+//
+// A client Connection and a server Connection, wired together in memory: no sockets. Every
+// arrow, frame and state change below is what the two state machines reported while they ran.
+
+import Connection
+import Framing
+import Handshake
+import LessonSupport
+import NIOCore
+import Trace
+
+var lesson = Lesson(number: 3, title: "a conversation")
+let diagram = SequenceDiagram(leftName: "client", rightName: "server", width: 88)
+
+/// Collects what one endpoint reports, so the lesson can print it next to the other's.
+final class Side: TraceObserver {
+  let role: Role
+  var events: [TraceEvent] = []
+  init(_ role: Role) { self.role = role }
+  func record(_ event: TraceEvent) { events.append(event) }
+  func drain() -> [TraceEvent] {
+    defer { events.removeAll() }
+    return events
+  }
+}
+
+/// The wire between the two: moves bytes, and prints every step as a sequence diagram with the
+/// sender's dissection of the bytes and the receiver's decisions.
+struct Wire {
+  var client: Connection
+  var server: Connection
+  let clientSide: Side
+  let serverSide: Side
+  var clientTCPOpen = true
+  var serverTCPOpen = true
+  /// Full dissections, or arrows only.
+  var dissect = true
+
+  init(clientConfiguration: Connection.Configuration, serverConfiguration: Connection.Configuration) {
+    let clientSide = Side(.client)
+    let serverSide = Side(.server)
+    self.clientSide = clientSide
+    self.serverSide = serverSide
+    var random = SeededRandom(seed: 3)
+    // Key and masks from a seeded source: the same bytes on every run.
+    let options = ClientHandshake.Options(host: "server.example.com", path: "/chat", subprotocols: ["chat"])
+    client = Connection(
+      client: options, configuration: clientConfiguration, random: SeededRandom(seed: random.next()),
+      observer: clientSide)
+    server = Connection(
+      server: ServerHandshakePolicy(subprotocols: ["chat"]), configuration: serverConfiguration, observer: serverSide)
+  }
+
+  /// Prints what `side` reported: its own outgoing bytes as arrows with dissections, its state
+  /// changes and notes beside its lane. Bytes it received were already shown by the sender.
+  @MainActor func report(_ side: Side) {
+    let lane: TraceDirection = side.role == .client ? .clientToServer : .serverToClient
+    for event in side.drain() {
+      switch event {
+      case .bytes(let record):
+        guard record.direction == side.role.sendDirection else { continue }
+        lesson.line(String(diagram.arrow(lane, record.title).dropFirst(2)))
+        if dissect {
+          print(lesson.renderer.render(record), terminator: "")
+          lesson.line(String(diagram.lanes.dropFirst(2)))
+        }
+      case .transition(let from, let to, let reason):
+        lesson.line(String(diagram.note(lane, "\(side.role.rawValue): \(from) → \(to)").dropFirst(2)))
+        lesson.line(String(diagram.note(lane, "  (\(reason))").dropFirst(2)))
+      case .note(let text):
+        lesson.line(String(diagram.note(lane, text).dropFirst(2)))
+      }
+    }
+  }
+
+  /// What the application on `role`'s side sees.
+  @MainActor func deliver(_ events: [ConnectionEvent], to role: Role) {
+    let lane: TraceDirection = role == .client ? .clientToServer : .serverToClient
+    for event in events {
+      let text: String
+      switch event {
+      case .opened(let o): text = "app ← opened \(o.path), subprotocol \(o.subprotocol ?? "none")"
+      case .text(let s): text = "app ← text \(Trace.quoted(Array(s.utf8)))"
+      case .binary(let b): text = "app ← binary, \(b.readableBytes) bytes"
+      case .ping(let p): text = "app ← ping \(Trace.quoted(p.readableBytesView)) (pong sent automatically)"
+      case .pong(let p): text = "app ← pong \(Trace.quoted(p.readableBytesView))"
+      case .closeReceived(let c): text = "app ← close received: \(c)"
+      case .failed(let f): text = "app ← failed: \(f.closeCode.rawValue) \(f.closeCode.name)"
+      case .closed(let o): text = "app ← closed: \(o)"
+      case .handshakeFailed(let e): text = "app ← handshake failed: \(e)"
+      }
+      lesson.line(String(diagram.note(lane, text).dropFirst(2)))
+    }
+  }
+
+  /// Moves bytes until neither side has anything to send; TCP closes travel as end of stream.
+  @MainActor mutating func run() {
+    report(clientSide)
+    report(serverSide)
+    var progress = true
+    while progress {
+      progress = false
+      if let bytes = client.takeOutbound() {
+        server.receive(bytes)
+        report(serverSide)
+        deliver(server.drainEvents(), to: .server)
+        progress = true
+      }
+      if let bytes = server.takeOutbound() {
+        client.receive(bytes)
+        report(clientSide)
+        deliver(client.drainEvents(), to: .client)
+        progress = true
+      }
+      if server.shouldCloseTransport && serverTCPOpen && server.queuedBytes == 0 {
+        serverTCPOpen = false
+        lesson.line(String(diagram.arrow(.serverToClient, "TCP FIN: the server closes the connection").dropFirst(2)))
+        client.receiveEOF()
+        report(clientSide)
+        deliver(client.drainEvents(), to: .client)
+        progress = true
+      }
+      if client.shouldCloseTransport && clientTCPOpen && client.queuedBytes == 0 {
+        clientTCPOpen = false
+        lesson.line(String(diagram.arrow(.clientToServer, "TCP FIN: the client closes its end").dropFirst(2)))
+        server.receiveEOF()
+        report(serverSide)
+        deliver(server.drainEvents(), to: .server)
+        progress = true
+      }
+    }
+    deliver(client.drainEvents(), to: .client)
+    deliver(server.drainEvents(), to: .server)
+    lesson.line()
+  }
+}
+
+lesson.banner(
+  "Two real state machines talking in memory: handshake, messages, ping/pong, closing. RFC 6455 §5.5, §7.")
+
+// MARK: - 1
+lesson.heading("Two endpoints, no sockets")
+lesson.say(
+  """
+  WSLab's Connection is a sans-IO state machine: you give it the bytes that arrived and the \
+  time, it gives back events for the application and bytes to send. Here a client Connection \
+  and a server Connection are wired together in memory, so the whole conversation is \
+  deterministic and every step can be printed. The diagram below is drawn from what the two \
+  machines reported: the sender's dissection of each message (lessons 1 and 2), the state \
+  changes (CONNECTING → OPEN → CLOSING → CLOSED), and what each application received.
+
+  The client masks with keys from a seeded random source, so the bytes are the same on every run.
+  """)
+var wire = Wire(clientConfiguration: .init(role: .client), serverConfiguration: .init(role: .server))
+lesson.line(diagram.header.dropFirst(2).description)
+lesson.line()
+wire.dissect = false
+wire.run()
+lesson.say(
+  """
+  Arrows only, for the opening handshake: lesson 1 shows these two heads line by line. Both \
+  machines are now OPEN; from here on every arrow is a frame, dissected by the sender.
+  """)
+wire.dissect = true
+
+// MARK: - 2
+lesson.heading("A text message and a binary message")
+lesson.say(
+  """
+  The client's application sends "Hello" and three bytes of binary data. The client masks both \
+  (§5.3); the server's decoder unmasks them, checks the text is UTF-8 and hands whole messages \
+  to its application. The server echoes the text back, unmasked.
+  """)
+try! wire.client.send(text: "Hello")
+try! wire.client.send(binary: [0x01, 0x02, 0x03])
+wire.run()
+try! wire.server.send(text: "Hello")
+wire.run()
+
+// MARK: - 3
+lesson.heading("A fragmented message with a ping in the middle (§5.4, §5.5.2)")
+lesson.say(
+  """
+  The client streams a message in three parts, and pings between the second and the third. The \
+  server's application sees the ping at once (and its Connection answers with a pong carrying \
+  the same payload, §5.5.3), but the message only when its last fragment arrives:
+  """)
+try! wire.client.sendFragment(text: "Hel", isLast: false)
+try! wire.client.sendFragment(text: "lo, ", isLast: false)
+try! wire.client.ping(ByteBuffer(string: "are you there?"))
+try! wire.client.sendFragment(text: "world", isLast: true)
+wire.run()
+
+// MARK: - 4
+lesson.heading("The closing handshake, and who closes TCP first (§5.5.1, §7.1.1)")
+lesson.say(
+  """
+  Either side may start closing by sending a close frame with a status code and an optional \
+  reason. The other side answers with a close frame, echoing the code (§5.5.1), and after that \
+  neither sends anything more. Then the TCP connection goes: the server closes it first, so \
+  that the TIME_WAIT state (which ties up the closing side's port for minutes) lands on the \
+  server, not on a client that may need to reconnect soon (§7.1.1). The client waits for the \
+  server's FIN, and closes its end only then, or when a timeout passes.
+
+  The client closes with 1000 (normal closure) and a reason:
+  """)
+try! wire.client.close(code: .normalClosure, reason: "done chatting")
+wire.run()
+lesson.say(
+  """
+  Both report a clean close with the code 1000. Had the TCP connection dropped before the close \
+  frames were exchanged, each side would report 1006 (abnormal closure), a code that exists only \
+  in reports and never on the wire.
+  """)
+
+// MARK: - 5
+lesson.heading("Violations, and the close code each one earns (§7.1.7, §7.4.1)")
+lesson.say(
+  """
+  When an endpoint receives something that breaks the protocol, it fails the connection: it \
+  sends a close frame whose code says why (if it can still send one), stops processing input, \
+  and closes TCP. Below, a misbehaving peer sends four kinds of bad data to a server \
+  Connection. The bytes of each bad frame are the peer's; the dissection, the verdict and the \
+  close frame the server sends back are the real server's.
+  """)
+
+struct Violation {
+  let title: String
+  let bytes: [UInt8]
+  var configuration = Connection.Configuration(role: .server)
+}
+let evilKey = MaskingKey(0x37, 0xfa, 0x21, 0x3d)
+let raw = FrameEncoder()
+let violations = [
+  Violation(
+    title: "(a) a client frame without a mask", bytes: raw.frameBytes(opcode: .text, payload: Array("Hello".utf8))),
+  Violation(
+    title: "(b) text that is not UTF-8 (c3 28)",
+    bytes: raw.frameBytes(opcode: .text, maskingKey: evilKey, payload: [0x48, 0x69, 0xc3, 0x28])),
+  Violation(
+    title: "(c) a 2000-byte message to a server that accepts at most 1024",
+    bytes: raw.frameBytes(opcode: .binary, maskingKey: evilKey, payload: [UInt8](repeating: 0x2a, count: 2000)),
+    configuration: .init(role: .server, maxMessageSize: 1024)),
+  Violation(
+    title: "(d) a close frame with code 1005, which must never be sent",
+    bytes: raw.frameBytes(opcode: .close, maskingKey: evilKey, payload: [0x03, 0xed])),
+]
+var summary: [[String]] = []
+for violation in violations {
+  lesson.line(violation.title + ":")
+  lesson.line()
+  let log = TraceLog()
+  var server = Connection(openWith: violation.configuration, observer: log)
+  server.receive(violation.bytes)
+  for event in log.drain() {
+    lesson.show(event)
+    if case .bytes = event { lesson.line() }
+  }
+  var code = "-"
+  for event in server.drainEvents() {
+    if case .failed(let failure) = event {
+      lesson.line("→ app ← failed: \(failure)")
+      code = "\(failure.closeCode.rawValue) \(failure.closeCode.name)"
+    }
+  }
+  lesson.line("→ TCP: the server closes the connection (shouldCloseTransport = \(server.shouldCloseTransport))")
+  lesson.line()
+  summary.append([violation.title, code])
+}
+lesson.table(["violation", "close code sent"], summary)
+
+// MARK: - 6
+lesson.heading("Close codes (§7.4.1, §7.4.2, IANA registry)")
+lesson.say(
+  """
+  The codes an endpoint may send, and the ones it only reports. The "on the wire" column is \
+  CloseCode.isValidOnWire, the same check the Connection applies to every close frame it \
+  receives (a close frame with any other code is a protocol error, 1002).
+  """)
+let codes: [UInt16] = [
+  1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 0, 999, 2999, 3000,
+  4000, 4999, 5000,
+]
+lesson.table(
+  ["code", "name", "on the wire", "meaning"],
+  codes.map { raw in
+    let code = CloseCode(rawValue: raw)
+    return [String(raw), code.name, code.isValidOnWire ? "yes" : "never", code.meaning]
+  })
+
+lesson.box(
+  "Common misconceptions",
+  [
+    "1000 is normal closure, the code for \"we are done\", not an error. Errors are 1002 (protocol), 1007 (invalid data), 1009 (too big), 1011 (server failure) and friends.",
+    "0 is not a close code. Codes start at 1000; 0–999 are unused, and a close frame carrying one is a protocol error.",
+    "1005 (no status), 1006 (abnormal closure) and 1015 (TLS failure) are never sent on the wire: an endpoint reports them to its application when a close frame had no code, or when there was no close frame at all.",
+    "A close frame is not the end of the TCP connection. Data frames already in flight may still arrive after you sent yours; the server closes TCP after the closing handshake.",
+  ])
+
+lesson.say(
+  """
+  Exercises
+  1. Let the server start the closing handshake instead (`server.close(code: .goingAway)`). Who \
+  sends the first FIN now? Does anything else change?
+  2. Send two pings in a row before the server reads anything, and configure the server with \
+  `pongPolicy: .latestPerRead`. How many pongs come back, and which payload do they carry? Why \
+  does RFC 6455 §5.5.3 allow this?
+  3. In section 5, what would happen if the server processed the frame after the bad one? Find \
+  the line in Connection.swift that stops it.
+  """)
+lesson.finish(next: "lesson 4, compression (permessage-deflate).")
