@@ -21,8 +21,7 @@ lesson: build
 	@bash scripts/lessons.sh $(N)
 
 test: deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@SWIFT=$(SWIFT) bash scripts/test.sh
 
 golden: build
 	@bash scripts/golden.sh

@@ -59,7 +59,9 @@ let client0 = ClientHandshake(options: rfcOptions, keyBytes: rfcNonce)
 lesson.line("nonce bytes:        \(client0.keyBytes.hexString)")
 lesson.line("as ASCII:           \(Trace.quoted(client0.keyBytes))")
 lesson.line("Sec-WebSocket-Key:  \(client0.key)")
-lesson.line("RFC 6455 §1.3:      dGhlIHNhbXBsZSBub25jZQ==  \(client0.key == "dGhlIHNhbXBsZSBub25jZQ==" ? "✓ identical" : "✗ DIFFERENT")")
+lesson.line(
+  "RFC 6455 §1.3:      dGhlIHNhbXBsZSBub25jZQ==  \(client0.key == "dGhlIHNhbXBsZSBub25jZQ==" ? "✓ identical" : "✗ DIFFERENT")"
+)
 lesson.line()
 
 // MARK: - 3. The request
@@ -122,7 +124,9 @@ lesson.line("                      (\(concatenated.utf8.count) ASCII bytes: 24 o
 lesson.line("2. SHA-1 (20 bytes):  \(Array(digest[0..<10]).hexString)")
 lesson.line("                      \(Array(digest[10..<20]).hexString)")
 lesson.line("3. base64:            \(accepted.accept)")
-lesson.line("   RFC 6455 §1.3:     s3pPLMBiTxaQ9kYGzzhZRbK+xOo=  \(accepted.accept == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" ? "✓ identical" : "✗ DIFFERENT")")
+lesson.line(
+  "   RFC 6455 §1.3:     s3pPLMBiTxaQ9kYGzzhZRbK+xOo=  \(accepted.accept == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" ? "✓ identical" : "✗ DIFFERENT")"
+)
 lesson.line()
 
 // MARK: - 6. The response

@@ -141,7 +141,8 @@ let keys = [
   MaskingKey(0x0f, 0x66, 0xd4, 0x29),
 ]
 for (opcode, fin, text, key) in [
-  (Opcode.text, false, "Hel", keys[0]), (.continuation, false, "lo, ", keys[1]), (.ping, true, "are you there?", keys[2]),
+  (Opcode.text, false, "Hel", keys[0]), (.continuation, false, "lo, ", keys[1]),
+  (.ping, true, "are you there?", keys[2]),
   (.continuation, true, "world!", keys[3]),
 ] {
   stream += encode(opcode, fin: fin, key: key, Array(text.utf8), direction: .clientToServer).bytes
@@ -203,11 +204,14 @@ let badCases: [BadCase] = [
     title: "reserved opcode 0x3", receiver: .client,
     bytes: enc.frameBytes(opcode: Opcode(rawValue: 0x3), payload: hello)),
   BadCase(
-    title: "a fragmented ping (FIN = 0)", receiver: .client, bytes: enc.frameBytes(opcode: .ping, fin: false, payload: hello)),
+    title: "a fragmented ping (FIN = 0)", receiver: .client,
+    bytes: enc.frameBytes(opcode: .ping, fin: false, payload: hello)),
   BadCase(
     title: "a ping with 126 bytes of payload", receiver: .client,
     bytes: enc.frameBytes(opcode: .ping, payload: [UInt8](repeating: 0x61, count: 126))),
-  BadCase(title: "an unmasked frame sent to a server", receiver: .server, bytes: enc.frameBytes(opcode: .text, payload: hello)),
+  BadCase(
+    title: "an unmasked frame sent to a server", receiver: .server, bytes: enc.frameBytes(opcode: .text, payload: hello)
+  ),
   BadCase(
     title: "a masked frame sent to a client", receiver: .client,
     bytes: enc.frameBytes(opcode: .text, maskingKey: rfcKey, payload: hello)),

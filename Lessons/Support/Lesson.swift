@@ -1,9 +1,10 @@
+import Trace
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Trace
 
 /// What every lesson executable shares: options, headings, prose, tables, and the trace renderer.
 ///

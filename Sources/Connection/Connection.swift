@@ -337,20 +337,20 @@ public struct Connection {
     try sendFragment(.binary, binary, isLast: isLast)
   }
 
-  private mutating func sendFragment(_ kind: Opcode, _ payload: ByteBuffer, isLast: Bool) throws(
-    ConnectionCommandError
-  ) {
+  private mutating func sendFragment(_ kind: Opcode, _ payload: ByteBuffer, isLast: Bool) throws(ConnectionCommandError)
+  {
     if let current = sendingFragmented, current != kind {
-      throw .fragmentationOrder("a fragmented \(current.name) message is in progress; cannot continue it as \(kind.name)")
+      throw .fragmentationOrder(
+        "a fragmented \(current.name) message is in progress; cannot continue it as \(kind.name)")
     }
     let continuing = sendingFragmented != nil
     try sendData(continuing ? .continuation : kind, payload, fin: isLast, continuing: continuing)
     sendingFragmented = isLast ? nil : kind
   }
 
-  private mutating func sendData(_ opcode: Opcode, _ payload: ByteBuffer, fin: Bool, continuing: Bool) throws(
-    ConnectionCommandError
-  ) {
+  private mutating func sendData(_ opcode: Opcode, _ payload: ByteBuffer, fin: Bool, continuing: Bool)
+    throws(ConnectionCommandError)
+  {
     guard state == .open else { throw .notOpen(state) }
     if !continuing, let current = sendingFragmented {
       throw .fragmentationOrder("a fragmented \(current.name) message is in progress; finish it first")
@@ -522,7 +522,8 @@ public struct Connection {
       note("close received; answering with " + (close.code.map { "the same code, \($0.rawValue)" } ?? "an empty close"))
       writeClose(ClosePayload(code: close.code))
       transition(to: .closed, "close received and answered")
-      finish(code: close.code ?? .noStatusReceived, reason: close.reason, clean: true, initiator: configuration.role.peer)
+      finish(
+        code: close.code ?? .noStatusReceived, reason: close.reason, clean: true, initiator: configuration.role.peer)
     } else {
       transition(to: .closed, "close answered by the peer")
       finish(
@@ -632,7 +633,8 @@ public struct Connection {
     guard !finished else { return }
     finished = true
     if state != .closed { transition(to: .closed, clean ? "closing handshake complete" : "connection lost") }
-    let who = initiator ?? (sentClose != nil ? configuration.role : (receivedClose != nil ? configuration.role.peer : nil))
+    let who =
+      initiator ?? (sentClose != nil ? configuration.role : (receivedClose != nil ? configuration.role.peer : nil))
     events.append(.closed(CloseOutcome(code: code, reason: reason, wasClean: clean, initiator: who)))
   }
 

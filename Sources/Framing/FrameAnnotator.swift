@@ -68,7 +68,8 @@ public enum FrameAnnotator {
     default: lengthMeaning = "payload length: \(length7) byte\(length7 == 1 ? "" : "s") (0–125 fit in 7 bits)"
     }
     fields.append(
-      TraceField(range: 1..<2, bits: 0x7f, name: "length", value: String(length7), meaning: lengthMeaning, section: section))
+      TraceField(
+        range: 1..<2, bits: 0x7f, name: "length", value: String(length7), meaning: lengthMeaning, section: section))
 
     var offset = 2
     var length: UInt64 = UInt64(length7)

@@ -43,7 +43,6 @@ public struct Opcode: RawRepresentable, Hashable, Sendable, CustomStringConverti
   public var description: String { name }
 }
 
-
 /// Which end of the connection a codec works for. Clients mask what they send, servers never do
 /// (RFC 6455 §5.1).
 public enum Role: String, Sendable, Hashable {

@@ -127,4 +127,3 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
     "\(closeCode.rawValue) \(closeCode.name): \(reason) (\(section))"
   }
 }
-

@@ -104,7 +104,9 @@ public enum HandshakeTrace {
   /// depends on the value where the value changes the outcome (a version other than 13, a
   /// `Connection: close` on a refusal).
   static func meaning(of name: String, value: String, isResponse: Bool, status: Int?) -> (String, String?) {
-    let tokens = value.split(separator: ",").map { HTTPSyntax.lowercased(String($0.filter { $0 != " " && $0 != "\t" })) }
+    let tokens = value.split(separator: ",").map {
+      HTTPSyntax.lowercased(String($0.filter { $0 != " " && $0 != "\t" }))
+    }
     let switching = status == 101
     switch HTTPSyntax.lowercased(name) {
     case "host":

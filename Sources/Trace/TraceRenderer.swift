@@ -164,11 +164,13 @@ public struct TraceRenderer: Sendable {
     }
     for (index, field) in record.fields.enumerated() {
       if field.range.lowerBound > covered {
-        out += linePrefix + "  " + pad(String(covered), offsetWidth) + visible(covered..<field.range.lowerBound)
+        out +=
+          linePrefix + "  " + pad(String(covered), offsetWidth) + visible(covered..<field.range.lowerBound)
           + "\n"
       }
       let color = palette[index % palette.count]
-      out += linePrefix + "  " + pad(String(field.range.lowerBound), offsetWidth)
+      out +=
+        linePrefix + "  " + pad(String(field.range.lowerBound), offsetWidth)
         + paint(visible(field.range), color) + "\n"
       // The line itself shows the name and value; the note says what they mean.
       var note = "└ " + Trace.sanitized(field.meaning)

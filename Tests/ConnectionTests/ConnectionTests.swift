@@ -36,7 +36,9 @@ final class ConnectionTests: XCTestCase {
     guard case .handshakeFailed(let clientError) = pair.clientEvents.first else { return XCTFail() }
     XCTAssertEqual(clientError.kind, .unexpectedStatus(403, reason: "Forbidden"))
     XCTAssertEqual(pair.client.state, .closed)
-    XCTAssertEqual(pair.clientEvents.last, .closed(CloseOutcome(code: .abnormalClosure, reason: "", wasClean: false, initiator: nil)))
+    XCTAssertEqual(
+      pair.clientEvents.last, .closed(CloseOutcome(code: .abnormalClosure, reason: "", wasClean: false, initiator: nil))
+    )
   }
 
   func testFramesInTheSameReadAsTheHandshakeAreNotLost() throws {
@@ -162,7 +164,9 @@ final class ConnectionTests: XCTestCase {
   }
 
   func testCloseCodesOnTheWire() {
-    let accepted: [UInt16] = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999]
+    let accepted: [UInt16] = [
+      1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999,
+    ]
     let refused: [UInt16] = [0, 1, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535]
     for code in accepted + refused {
       var server = Connection(openWith: .init(role: .server))
@@ -213,7 +217,9 @@ final class ConnectionTests: XCTestCase {
         + FrameEncoder().frameBytes(opcode: .ping, maskingKey: key, payload: []))
     XCTAssertEqual(server.drainEvents(), [.text("in flight"), .ping(ByteBuffer())])
     XCTAssertNil(server.takeOutbound(), "nothing is sent after our close frame")
-    XCTAssertThrowsError(try server.send(text: "x")) { XCTAssertEqual($0 as? ConnectionCommandError, .notOpen(.closing)) }
+    XCTAssertThrowsError(try server.send(text: "x")) {
+      XCTAssertEqual($0 as? ConnectionCommandError, .notOpen(.closing))
+    }
   }
 
   func testEOFWithoutCloseIs1006() {
@@ -221,7 +227,8 @@ final class ConnectionTests: XCTestCase {
     pair.open()
     pair.client.receiveEOF()
     XCTAssertEqual(
-      pair.client.drainEvents(), [.closed(CloseOutcome(code: .abnormalClosure, reason: "", wasClean: false, initiator: nil))])
+      pair.client.drainEvents(),
+      [.closed(CloseOutcome(code: .abnormalClosure, reason: "", wasClean: false, initiator: nil))])
   }
 
   // MARK: failing the connection
@@ -237,11 +244,13 @@ final class ConnectionTests: XCTestCase {
       ("RSV2", .server, enc.frameBytes(opcode: .text, rsv: 0x20, maskingKey: key, payload: []), 1002, nil),
       ("opcode 0xB", .server, enc.frameBytes(opcode: Opcode(rawValue: 0xb), maskingKey: key, payload: []), 1002, nil),
       (
-        "oversize message", .server, enc.frameBytes(opcode: .binary, maskingKey: key, payload: [UInt8](repeating: 0, count: 100)),
+        "oversize message", .server,
+        enc.frameBytes(opcode: .binary, maskingKey: key, payload: [UInt8](repeating: 0, count: 100)),
         1009, .init(role: .server, maxMessageSize: 64)
       ),
       (
-        "oversize frame", .server, enc.frameBytes(opcode: .binary, maskingKey: key, payload: [UInt8](repeating: 0, count: 100)),
+        "oversize frame", .server,
+        enc.frameBytes(opcode: .binary, maskingKey: key, payload: [UInt8](repeating: 0, count: 100)),
         1009, .init(role: .server, maxFrameSize: 64)
       ),
       ("continuation first", .server, enc.frameBytes(opcode: .continuation, maskingKey: key, payload: [1]), 1002, nil),
@@ -262,7 +271,12 @@ final class ConnectionTests: XCTestCase {
       XCTAssertFalse(events.contains(.text("A")), "\(name): nothing processed after failing")
       guard case .failed(let failure) = events.first else { return XCTFail("\(name): \(events)") }
       XCTAssertEqual(failure.closeCode.rawValue, code, name)
-      XCTAssertEqual(events.last, .closed(CloseOutcome(code: CloseCode(rawValue: code), reason: failure.description.isEmpty ? "" : (endpointReason(failure)), wasClean: false, initiator: role)), name)
+      XCTAssertEqual(
+        events.last,
+        .closed(
+          CloseOutcome(
+            code: CloseCode(rawValue: code), reason: failure.description.isEmpty ? "" : (endpointReason(failure)),
+            wasClean: false, initiator: role)), name)
       // Nothing more is processed, whatever arrives.
       endpoint.receive(enc.frameBytes(opcode: .text, maskingKey: role == .server ? key : nil, payload: [0x42]))
       XCTAssertTrue(endpoint.drainEvents().isEmpty, name)
@@ -327,7 +341,8 @@ final class ConnectionTests: XCTestCase {
 
   func testAPeerThatPingsButNeverReadsIsFailedWith1008() {
     var server = Connection(openWith: .init(role: .server, maxQueuedBytes: 600))
-    let ping = FrameEncoder().frameBytes(opcode: .ping, maskingKey: MaskingKey(1, 2, 3, 4), payload: [UInt8](repeating: 1, count: 125))
+    let ping = FrameEncoder().frameBytes(
+      opcode: .ping, maskingKey: MaskingKey(1, 2, 3, 4), payload: [UInt8](repeating: 1, count: 125))
     for _ in 0..<10 { server.receive(ping) }  // the transport never drains
     XCTAssertEqual(server.state, .closed)
     XCTAssertTrue(server.drainEvents().contains(.failed(.outboundQueueOverflow(queued: 508, limit: 600))))
@@ -377,7 +392,8 @@ final class ConnectionTests: XCTestCase {
   }
 
   func testHandshakeTimeoutStopsSlowloris() {
-    var server = Connection(server: ServerHandshakePolicy(), configuration: .init(role: .server, handshakeTimeout: .seconds(3)))
+    var server = Connection(
+      server: ServerHandshakePolicy(), configuration: .init(role: .server, handshakeTimeout: .seconds(3)))
     server.receive(Array("GET / HTTP/1.1\r\nHost: a\r\n".utf8))
     server.advance(to: .zero + .seconds(2))
     XCTAssertFalse(server.shouldCloseTransport)
@@ -412,7 +428,8 @@ final class ConnectionTests: XCTestCase {
       return events
     }
     let reference = run([stream[...]])
-    XCTAssertEqual(messages(reference), [.text("Hello"), .text("fragment €"), .binary(ByteBuffer(repeating: 7, count: 300))])
+    XCTAssertEqual(
+      messages(reference), [.text("Hello"), .text("fragment €"), .binary(ByteBuffer(repeating: 7, count: 300))])
     XCTAssertEqual(closeCodes(reference), [1000])
     for split in 1..<stream.count {
       XCTAssertEqual(run([stream[..<split], stream[split...]]), reference, "split at \(split)")
@@ -443,7 +460,8 @@ final class ConnectionTests: XCTestCase {
             for _ in 0..<Int.random(in: 0...100, using: &rng) { s.append(scalars.randomElement(using: &rng)!) }
             textParts.append(String(s))
           } else {
-            binParts.append((0..<Int.random(in: 0...400, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            binParts.append(
+              (0..<Int.random(in: 0...400, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
           }
         }
         whole = isText ? .text(textParts.joined()) : .binary(ByteBuffer(bytes: binParts.flatMap { $0 }))
@@ -502,7 +520,8 @@ final class ConnectionTests: XCTestCase {
   }
 
   func testExtensionChainOwnsRSV1() throws {
-    var client = Connection(openWith: .init(role: .client), extensions: [InvertExtension()], random: TestRandom(seed: 5))
+    var client = Connection(
+      openWith: .init(role: .client), extensions: [InvertExtension()], random: TestRandom(seed: 5))
     var server = Connection(openWith: .init(role: .server), extensions: [InvertExtension()])
     try client.send(text: "Hi")
     let wire = try XCTUnwrap(client.takeOutbound())
@@ -514,7 +533,8 @@ final class ConnectionTests: XCTestCase {
     // Without the extension, RSV1 is a protocol error.
     var plain = Connection(openWith: .init(role: .server))
     plain.receive(wire)
-    XCTAssertEqual(plain.drainEvents().first, .failed(.protocolViolation(ProtocolError(.reservedBitsSet(0x40), streamOffset: 0))))
+    XCTAssertEqual(
+      plain.drainEvents().first, .failed(.protocolViolation(ProtocolError(.reservedBitsSet(0x40), streamOffset: 0))))
   }
 
   func testTraceReportsTransitionsFramesAndHeads() throws {

@@ -150,7 +150,8 @@ final class FrameCodecTests: XCTestCase {
         let fin = length % 2 == 0
         let rsv: UInt8 = 0
         let bytes = encoder.frameBytes(opcode: opcode, fin: fin, rsv: rsv, maskingKey: key, payload: payload)
-        XCTAssertEqual(bytes.count, FrameHeader(opcode: opcode, maskingKey: key, payloadLength: length).encodedSize + length)
+        XCTAssertEqual(
+          bytes.count, FrameHeader(opcode: opcode, maskingKey: key, payloadLength: length).encodedSize + length)
         var chunks: [Int] = []
         var left = bytes.count
         while left > 0 {
@@ -178,8 +179,9 @@ final class FrameCodecTests: XCTestCase {
       expected.append(payload)
       wire += encoder.frameBytes(opcode: .binary, maskingKey: MaskingKey(1, 2, 3, UInt8(i % 256)), payload: payload)
     }
-    for chunks in [[wire.count], Array(repeating: 1, count: wire.count), Array(repeating: 7, count: wire.count / 7 + 1)]
-    {
+    for chunks in [
+      [wire.count], Array(repeating: 1, count: wire.count), Array(repeating: 7, count: wire.count / 7 + 1),
+    ] {
       let (frames, error) = decodeAll(wire, role: .server, chunks: chunks)
       XCTAssertNil(error)
       XCTAssertEqual(frames.map(\.payload.bytes), expected)
@@ -234,7 +236,8 @@ final class FrameCodecTests: XCTestCase {
     let long = encoder.frameBytes(opcode: .ping, payload: [UInt8](repeating: 0, count: 126))
     assertFails(long, role: .client, .controlFrameTooLong(opcode: .ping, length: 126), code: 1002, offset: 1)
     assertFails(
-      hex("88 7f 00 00 00 00 00 01 00 00"), role: .client, .controlFrameTooLong(opcode: .close, length: 127), code: 1002,
+      hex("88 7f 00 00 00 00 00 01 00 00"), role: .client, .controlFrameTooLong(opcode: .close, length: 127),
+      code: 1002,
       offset: 1)
     // 125 is fine.
     let ok = encoder.frameBytes(opcode: .ping, payload: [UInt8](repeating: 0, count: 125))
@@ -247,8 +250,11 @@ final class FrameCodecTests: XCTestCase {
   }
 
   func testNonMinimalLengthsAndHighBitAre1002() {
-    assertFails(hex("82 7e 00 05") + [UInt8](repeating: 0, count: 5), role: .client, .nonMinimalLength(length: 5, lengthBytes: 2), code: 1002, offset: 3)
-    assertFails(hex("82 7e 00 7d"), role: .client, .nonMinimalLength(length: 125, lengthBytes: 2), code: 1002, offset: 3)
+    assertFails(
+      hex("82 7e 00 05") + [UInt8](repeating: 0, count: 5), role: .client, .nonMinimalLength(length: 5, lengthBytes: 2),
+      code: 1002, offset: 3)
+    assertFails(
+      hex("82 7e 00 7d"), role: .client, .nonMinimalLength(length: 125, lengthBytes: 2), code: 1002, offset: 3)
     assertFails(
       hex("82 7f 00 00 00 00 00 00 ff ff"), role: .client, .nonMinimalLength(length: 65535, lengthBytes: 8), code: 1002,
       offset: 9)
@@ -261,7 +267,9 @@ final class FrameCodecTests: XCTestCase {
 
   func testFrameOverTheLimitIs1009BeforeThePayloadArrives() {
     // Only the header: the decoder must not wait for (or buffer) 2000 bytes.
-    assertFails(hex("82 7e 07 d0"), role: .client, .frameTooLarge(length: 2000, limit: 1024), code: 1009, offset: 3, maxFrameSize: 1024)
+    assertFails(
+      hex("82 7e 07 d0"), role: .client, .frameTooLarge(length: 2000, limit: 1024), code: 1009, offset: 3,
+      maxFrameSize: 1024)
     assertFails(
       hex("82 7f 00 00 00 01 00 00 00 00"), role: .client, .frameTooLarge(length: 1 << 32, limit: 16 << 20), code: 1009,
       offset: 9)

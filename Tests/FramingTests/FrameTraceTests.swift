@@ -88,7 +88,8 @@ final class FrameTraceTests: XCTestCase {
     XCTAssertEqual(log.records[0].direction, .clientToServer)
 
     let encoder = FrameEncoder(direction: .clientToServer, observer: log)
-    let bytes = encoder.frameBytes(opcode: .text, maskingKey: MaskingKey(0x37, 0xfa, 0x21, 0x3d), payload: Array("Hello".utf8))
+    let bytes = encoder.frameBytes(
+      opcode: .text, maskingKey: MaskingKey(0x37, 0xfa, 0x21, 0x3d), payload: Array("Hello".utf8))
     XCTAssertEqual(log.records.count, 2)
     XCTAssertEqual(log.records[1].bytes, bytes, "the record shows the masked wire bytes")
 

@@ -234,7 +234,8 @@ final class ServerHandshakeTests: XCTestCase {
   }
 
   func testPeerControlBytesNeverReachTheErrorTextRaw() throws {
-    let r = try XCTUnwrap(rejection(serverResult(Array("GET /\u{1b}]0;owned\u{07} x HTTP/1.1\r\nHost: a\r\n\r\n".utf8))))
+    let r = try XCTUnwrap(
+      rejection(serverResult(Array("GET /\u{1b}]0;owned\u{07} x HTTP/1.1\r\nHost: a\r\n\r\n".utf8))))
     XCTAssertEqual(r.status, 400)
     XCTAssertFalse(r.error.description.contains("\u{1b}"), r.error.description)
     XCTAssertFalse(r.error.description.contains("\u{07}"), r.error.description)

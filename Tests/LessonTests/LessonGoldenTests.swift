@@ -11,7 +11,8 @@ final class LessonGoldenTests: XCTestCase {
     if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
     candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
     candidates.append(Bundle.main.bundleURL)
-    for dir in candidates where FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("Lesson01").path) {
+    for dir in candidates
+    where FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("Lesson01").path) {
       return dir
     }
     struct LessonsNotBuilt: Error, CustomStringConvertible {
@@ -42,7 +43,9 @@ final class LessonGoldenTests: XCTestCase {
     return try String(contentsOf: url, encoding: .utf8)
   }
 
-  func assertMatchesGolden(_ lesson: String, _ golden: String, file: StaticString = #filePath, line: UInt = #line) throws {
+  func assertMatchesGolden(_ lesson: String, _ golden: String, file: StaticString = #filePath, line: UInt = #line)
+    throws
+  {
     let (output, status) = try run(lesson)
     XCTAssertEqual(status, 0, file: file, line: line)
     let expected = try self.golden(golden)

@@ -32,7 +32,8 @@ final class TraceRendererTests: XCTestCase {
     let record = TraceRecord(
       title: "request", direction: .clientToServer, layout: .text, bytes: head,
       fields: [
-        TraceField(range: 0..<16, name: "request line", value: "GET / HTTP/1.1", meaning: "a GET", section: "RFC 6455 §4.1"),
+        TraceField(
+          range: 0..<16, name: "request line", value: "GET / HTTP/1.1", meaning: "a GET", section: "RFC 6455 §4.1"),
         TraceField(range: 16..<25, name: "Host", value: "a", meaning: "the server's authority"),
         TraceField(range: 25..<27, name: "end of head", value: "", meaning: "an empty line ends the head"),
       ])
@@ -56,8 +57,13 @@ final class TraceRendererTests: XCTestCase {
   func testControlCharactersNeverReachTheTerminal() {
     let r = TraceRenderer()
     XCTAssertEqual(r.render(.note("a\u{1b}[2Jb\u{07}")), "note: a\\u{1b}[2Jb\\u{7}\n")
-    let record = TraceRecord(title: "t\u{1b}", bytes: [1], fields: [TraceField(range: 0..<1, name: "n\u{9b}", value: "v\u{0}", meaning: "m\u{7f}")])
-    XCTAssertFalse(r.render(record).unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x9b || $0.value == 0 || $0.value == 0x7f })
+    let record = TraceRecord(
+      title: "t\u{1b}", bytes: [1],
+      fields: [TraceField(range: 0..<1, name: "n\u{9b}", value: "v\u{0}", meaning: "m\u{7f}")])
+    XCTAssertFalse(
+      r.render(record).unicodeScalars.contains {
+        $0.value == 0x1b || $0.value == 0x9b || $0.value == 0 || $0.value == 0x7f
+      })
   }
 
   func testBytesNoFieldDescribesAreStillShown() {
@@ -81,7 +87,9 @@ final class TraceRendererTests: XCTestCase {
   func testANSIStyleAddsColourButNoInformation() {
     let record = TraceRecord(
       title: "t", direction: .serverToClient, bytes: [0x81],
-      fields: [TraceField(range: 0..<1, bits: 0x80, name: "FIN", value: "1", meaning: "final", section: "RFC 6455 §5.2")])
+      fields: [
+        TraceField(range: 0..<1, bits: 0x80, name: "FIN", value: "1", meaning: "final", section: "RFC 6455 §5.2")
+      ])
     let plain = TraceRenderer(style: .plain).render(record)
     let ansi = TraceRenderer(style: .ansi).render(record)
     XCTAssertNotEqual(plain, ansi)
@@ -93,7 +101,9 @@ final class TraceRendererTests: XCTestCase {
   func testEventsAndPrefix() {
     let r = TraceRenderer(linePrefix: "[c1] ")
     XCTAssertEqual(r.render(.note("hi")), "[c1] note: hi\n")
-    XCTAssertEqual(r.render(.transition(from: "OPEN", to: "CLOSING", reason: "close sent")), "[c1] state: OPEN → CLOSING (close sent)\n")
+    XCTAssertEqual(
+      r.render(.transition(from: "OPEN", to: "CLOSING", reason: "close sent")),
+      "[c1] state: OPEN → CLOSING (close sent)\n")
     let log = TraceLog()
     log.record(.note("a"))
     log.record(.bytes(TraceRecord(title: "x", bytes: [])))
