@@ -13,10 +13,12 @@ deps:
 build: deps
 	$(SWIFT) build
 
-lessons: build
+lessons: deps
+	@$(SWIFT) build -q
 	@bash scripts/lessons.sh
 
-lesson: build
+lesson: deps
+	@$(SWIFT) build -q
 	@if [ -z "$(N)" ]; then echo "usage: make lesson N=2" >&2; exit 2; fi
 	@bash scripts/lessons.sh $(N)
 

@@ -186,7 +186,7 @@ public struct Lesson {
   /// Ends the lesson.
   public func finish(next: String?) {
     print(String(repeating: "=", count: width))
-    print("End of lesson \(number).", next.map { " Next: \($0)" } ?? "")
+    print("End of lesson \(number)." + (next.map { " Next: \($0)" } ?? ""))
     print()
   }
 }

@@ -457,7 +457,10 @@ public struct Connection {
     while state == .open || state == .closing {
       let frame: Frame
       do {
-        guard let next = try decoder.next() else { return }
+        guard let next = try decoder.next() else {
+          try validatePendingText()
+          return
+        }
         frame = try decodeThroughExtensions(next)
       } catch {
         fail(.protocolViolation(error), sendClose: true)
@@ -491,6 +494,16 @@ public struct Connection {
         return
       }
     }
+  }
+
+  /// Text that is still arriving is validated as it comes (RFC 6455 §8.1: fail fast), unless an
+  /// extension will transform the frame first (its RSV bits are set).
+  private mutating func validatePendingText() throws(ProtocolError) {
+    guard let header = decoder.pendingFrameHeader, header.rsv == 0,
+      header.opcode == .text || header.opcode == .continuation,
+      let bytes = decoder.pendingPayload(from: assembler.validatedAhead)
+    else { return }
+    try assembler.validateAhead(of: header, bytes)
   }
 
   private func decodeThroughExtensions(_ frame: Frame) throws(ProtocolError) -> Frame {

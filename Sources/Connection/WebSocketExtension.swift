@@ -9,6 +9,9 @@ import NIOCore
 /// claims them, and the extension must clear them on the frames it decodes. permessage-deflate
 /// (RFC 7692) plugs in here and claims RSV1.
 ///
+/// An extension must pass frames without its RSV bits through unchanged: the Connection validates
+/// such text frames while they are still arriving, before the chain sees them.
+///
 /// Extensions are classes because they keep state across frames (a compression context).
 public protocol WebSocketExtension: AnyObject {
   /// The negotiated name, such as `permessage-deflate`.

@@ -42,6 +42,8 @@ public struct FrameDecoder {
   private var failed: ProtocolError?
   /// Bytes after the reader index that belong to complete frames already unmasked in place.
   private var unmaskedAhead = 0
+  /// The frame at the reader index whose header has arrived but whose payload has not, yet.
+  private var pending: (header: FrameHeader, headerSize: Int)?
 
   public init(configuration: Configuration, observer: (any TraceObserver)? = nil) {
     self.configuration = configuration
@@ -88,6 +90,7 @@ public struct FrameDecoder {
   /// nothing more is processed).
   public mutating func next() throws(ProtocolError) -> Frame? {
     if let failed { throw failed }
+    pending = nil
     let available = buffer.readableBytes
     guard available >= 1 else { return nil }
     let base = buffer.readerIndex
@@ -168,7 +171,12 @@ public struct FrameDecoder {
       key = MaskingKey(k0, k1, k2, k3)
       headerSize += 4
     }
-    guard available - headerSize >= payloadLength else { return nil }
+    guard available - headerSize >= payloadLength else {
+      pending = (
+        FrameHeader(fin: fin, rsv: rsv, opcode: opcode, maskingKey: key, payloadLength: payloadLength), headerSize
+      )
+      return nil
+    }
 
     // The whole frame is here. Unmask it (and every other complete frame already buffered) in
     // place before any slice of this storage is handed out.
@@ -193,6 +201,22 @@ public struct FrameDecoder {
     }
     let header = FrameHeader(fin: fin, rsv: rsv, opcode: opcode, maskingKey: key, payloadLength: payloadLength)
     return Frame(header: header, payload: payload)
+  }
+
+  /// The header of the frame being received, once its header is complete and checked but its
+  /// payload is not: ``next()`` returned nil while waiting for the payload.
+  public var pendingFrameHeader: FrameHeader? { pending?.header }
+
+  /// The payload bytes of the pending frame that have arrived, from payload offset `start` on,
+  /// unmasked (a copy; the buffer is not touched). Lets a text frame be validated while it is
+  /// still arriving, so invalid UTF-8 fails the connection without waiting for the whole frame.
+  public func pendingPayload(from start: Int) -> [UInt8]? {
+    guard let (header, headerSize) = pending, start >= 0 else { return nil }
+    let arrived = buffer.readableBytes - headerSize
+    guard arrived > start else { return nil }
+    var bytes = buffer.getBytes(at: buffer.readerIndex + headerSize + start, length: arrived - start) ?? []
+    if let key = header.maskingKey { key.apply(to: &bytes, offset: start) }
+    return bytes
   }
 
   /// Unmasks, in one pass, the payload of every complete masked frame in the buffer after the

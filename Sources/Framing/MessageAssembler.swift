@@ -35,6 +35,8 @@ public struct MessageAssembler {
   public private(set) var messageInProgress: Opcode?
   private var parts = ByteBuffer()
   private var utf8 = UTF8Validator()
+  /// Payload bytes of the next frame already validated by ``validateAhead(of:_:)``.
+  public private(set) var validatedAhead = 0
 
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
@@ -62,6 +64,7 @@ public struct MessageAssembler {
         throw ProtocolError(.messageTooLarge(size: size, limit: configuration.maxMessageSize))
       }
       if started == .text { try validate(payload, messageOffset: parts.readableBytes, final: frame.fin) }
+      validatedAhead = 0
       parts.writeBuffer(&payload)
       guard frame.fin else { return nil }
       messageInProgress = nil
@@ -76,7 +79,11 @@ public struct MessageAssembler {
     if payload.readableBytes > configuration.maxMessageSize {
       throw ProtocolError(.messageTooLarge(size: payload.readableBytes, limit: configuration.maxMessageSize))
     }
-    if opcode == .text { try validate(payload, messageOffset: 0, final: frame.fin) }
+    if opcode == .text {
+      if validatedAhead == 0 { utf8.reset() }
+      try validate(payload, messageOffset: 0, final: frame.fin)
+    }
+    validatedAhead = 0
     if frame.fin {
       // The common case: one frame, one message, no copy.
       return opcode == .text ? .text(String(buffer: payload)) : .binary(payload)
@@ -87,13 +94,39 @@ public struct MessageAssembler {
     return nil
   }
 
-  private mutating func validate(_ payload: ByteBuffer, messageOffset: Int, final: Bool) throws(ProtocolError) {
-    guard configuration.validatesUTF8 else { return }
-    if messageOffset == 0 { utf8.reset() }
-    let bad = payload.withUnsafeReadableBytes { utf8.validate($0) }
+  /// Validates, ahead of time, payload bytes of the frame still arriving (see
+  /// ``FrameDecoder/pendingPayload(from:)``), so that a text message fails at its first invalid
+  /// byte even in the middle of a long frame (RFC 6455 §8.1, "fail fast"). `bytes` continue from
+  /// ``validatedAhead``. Frames that are not text, or that an extension will transform, are not
+  /// the caller's to pass.
+  public mutating func validateAhead(of header: FrameHeader, _ bytes: [UInt8]) throws(ProtocolError) {
+    guard configuration.validatesUTF8, !bytes.isEmpty else { return }
+    let base: Int
+    switch header.opcode {
+    case .text where messageInProgress == nil:
+      if validatedAhead == 0 { utf8.reset() }
+      base = 0
+    case .continuation where messageInProgress == .text:
+      base = parts.readableBytes
+    default:
+      return
+    }
+    let bad = bytes.withUnsafeBytes { utf8.validate($0) }
     if let bad {
       utf8.reset()
-      throw ProtocolError(.invalidUTF8(messageOffset: messageOffset + bad))
+      throw ProtocolError(.invalidUTF8(messageOffset: base + validatedAhead + bad))
+    }
+    validatedAhead += bytes.count
+  }
+
+  /// Feeds the part of `payload` not validated ahead; checks the end of the message when final.
+  private mutating func validate(_ payload: ByteBuffer, messageOffset: Int, final: Bool) throws(ProtocolError) {
+    guard configuration.validatesUTF8 else { return }
+    let skip = min(validatedAhead, payload.readableBytes)
+    let bad = payload.withUnsafeReadableBytes { utf8.validate(UnsafeRawBufferPointer(rebasing: $0[skip...])) }
+    if let bad {
+      utf8.reset()
+      throw ProtocolError(.invalidUTF8(messageOffset: messageOffset + skip + bad))
     }
     if final {
       defer { utf8.reset() }

@@ -284,6 +284,66 @@ final class ConnectionTests: XCTestCase {
     }
   }
 
+  /// Autobahn 6.4.x: invalid UTF-8 must fail the connection when the bad byte arrives, not when
+  /// the frame (or message) is complete.
+  func testInvalidUTF8FailsBeforeTheRestOfTheFrameArrives() throws {
+    let key = MaskingKey(0x37, 0xfa, 0x21, 0x3d)
+    // κόσμε, then F4 90 (above U+10FFFF), then more text that never needs to arrive.
+    let payload = Array("κόσμε".utf8) + [0xf4, 0x90, 0x80, 0x80] + Array("edited".utf8)
+    let frame = FrameEncoder().frameBytes(opcode: .text, maskingKey: key, payload: payload)
+    let badIndex = Array("κόσμε".utf8).count + 1  // the 0x90 after F4
+    for cut in 2...frame.count {
+      var server = Connection(openWith: .init(role: .server))
+      // Deliver the frame in pieces up to `cut`; it must fail exactly once the 0x90 is in.
+      var delivered = 0
+      while delivered < cut {
+        let end = min(cut, delivered + 3)
+        server.receive(Array(frame[delivered..<end]))
+        delivered = end
+      }
+      let failed = server.drainEvents().contains(
+        .failed(.protocolViolation(ProtocolError(.invalidUTF8(messageOffset: badIndex)))))
+      let badByteArrived = cut > 6 + badIndex
+      XCTAssertEqual(failed, badByteArrived, "cut at \(cut)")
+      XCTAssertEqual(server.state, badByteArrived ? .closed : .open, "cut at \(cut)")
+    }
+  }
+
+  func testInvalidUTF8InAContinuationStillArrivingFailsFast() throws {
+    let key = MaskingKey(1, 2, 3, 4)
+    let enc = FrameEncoder()
+    var server = Connection(openWith: .init(role: .server))
+    server.receive(enc.frameBytes(opcode: .text, fin: false, maskingKey: key, payload: Array("abc".utf8)))
+    let second = enc.frameBytes(opcode: .continuation, maskingKey: key, payload: [0x41, 0xc0, 0x41, 0x41, 0x41])
+    server.receive(Array(second[..<8]))  // header (6) + "A" + C0
+    XCTAssertEqual(
+      server.drainEvents(),
+      [
+        .failed(.protocolViolation(ProtocolError(.invalidUTF8(messageOffset: 4)))),
+        .closed(
+          CloseOutcome(
+            code: .invalidPayloadData, reason: ProtocolError(.invalidUTF8(messageOffset: 4)).reason, wasClean: false,
+            initiator: .server)),
+      ])
+  }
+
+  func testValidTextValidatedAheadIsDeliveredIntact() throws {
+    let key = MaskingKey(9, 8, 7, 6)
+    let text = String(repeating: "κόσμε € 𝄞 ", count: 500)
+    let frame = FrameEncoder().frameBytes(opcode: .text, maskingKey: key, payload: Array(text.utf8))
+    for chunk in [1, 2, 3, 7, 100, 4096] {
+      var server = Connection(openWith: .init(role: .server))
+      var events: [ConnectionEvent] = []
+      var start = 0
+      while start < frame.count {
+        server.receive(Array(frame[start..<min(frame.count, start + chunk)]))
+        events += server.drainEvents()
+        start += chunk
+      }
+      XCTAssertEqual(events, [.text(text)], "chunk \(chunk)")
+    }
+  }
+
   private func endpointReason(_ failure: ConnectionFailure) -> String {
     if case .protocolViolation(let e) = failure { return e.reason }
     return ""
