@@ -74,26 +74,6 @@ struct Wire {
     }
   }
 
-  /// What the application on `role`'s side sees.
-  @MainActor func deliver(_ events: [ConnectionEvent], to role: Role) {
-    let lane: TraceDirection = role == .client ? .clientToServer : .serverToClient
-    for event in events {
-      let text: String
-      switch event {
-      case .opened(let o): text = "app ← opened \(o.path), subprotocol \(o.subprotocol ?? "none")"
-      case .text(let s): text = "app ← text \(Trace.quoted(Array(s.utf8)))"
-      case .binary(let b): text = "app ← binary, \(b.readableBytes) bytes"
-      case .ping(let p): text = "app ← ping \(Trace.quoted(p.readableBytesView)) (pong sent automatically)"
-      case .pong(let p): text = "app ← pong \(Trace.quoted(p.readableBytesView))"
-      case .closeReceived(let c): text = "app ← close received: \(c)"
-      case .failed(let f): text = "app ← failed: \(f.closeCode.rawValue) \(f.closeCode.name)"
-      case .closed(let o): text = "app ← closed: \(o)"
-      case .handshakeFailed(let e): text = "app ← handshake failed: \(e)"
-      }
-      lesson.line(String(diagram.note(lane, text).dropFirst(2)))
-    }
-  }
-
   /// Moves bytes until neither side has anything to send; TCP closes travel as end of stream.
   @MainActor mutating func run() {
     report(clientSide)
@@ -104,13 +84,11 @@ struct Wire {
       if let bytes = client.takeOutbound() {
         server.receive(bytes)
         report(serverSide)
-        deliver(server.drainEvents(), to: .server)
         progress = true
       }
       if let bytes = server.takeOutbound() {
         client.receive(bytes)
         report(clientSide)
-        deliver(client.drainEvents(), to: .client)
         progress = true
       }
       if server.shouldCloseTransport && serverTCPOpen && server.queuedBytes == 0 {
@@ -118,7 +96,6 @@ struct Wire {
         lesson.line(String(diagram.arrow(.serverToClient, "TCP FIN: the server closes the connection").dropFirst(2)))
         client.receiveEOF()
         report(clientSide)
-        deliver(client.drainEvents(), to: .client)
         progress = true
       }
       if client.shouldCloseTransport && clientTCPOpen && client.queuedBytes == 0 {
@@ -126,12 +103,9 @@ struct Wire {
         lesson.line(String(diagram.arrow(.clientToServer, "TCP FIN: the client closes its end").dropFirst(2)))
         server.receiveEOF()
         report(serverSide)
-        deliver(server.drainEvents(), to: .server)
         progress = true
       }
     }
-    deliver(client.drainEvents(), to: .client)
-    deliver(server.drainEvents(), to: .server)
     lesson.line()
   }
 }
@@ -260,7 +234,6 @@ for violation in violations {
   var code = "-"
   for event in server.drainEvents() {
     if case .failed(let failure) = event {
-      lesson.line("→ app ← failed: \(failure)")
       code = "\(failure.closeCode.rawValue) \(failure.closeCode.name)"
     }
   }

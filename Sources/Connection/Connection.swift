@@ -288,7 +288,7 @@ public struct Connection {
     case .open:
       if let idle = configuration.idleTimeout, now >= lastReceived + idle {
         note("nothing received for \(idle): closing with 1001")
-        events.append(.failed(.idleTimeout(idle)))
+        emit(event: .failed(.idleTimeout(idle)))
         startClose(ClosePayload(code: .goingAway, reason: "idle timeout"))
       } else if let interval = configuration.keepaliveInterval, !keepalivePingSent, now >= lastReceived + interval {
         keepaliveCounter &+= 1
@@ -412,7 +412,7 @@ public struct Connection {
         }
       } catch {
         handshake = .done
-        events.append(.handshakeFailed(error))
+        emit(event: .handshakeFailed(error))
         shouldCloseTransport = true
         transition(to: .closed, "handshake failed")
         finish(code: .abnormalClosure, reason: "", clean: false)
@@ -434,7 +434,7 @@ public struct Connection {
         }
       case .reject(let rejection):
         outbound.writeBytes(rejection.responseBytes)
-        events.append(.handshakeFailed(rejection.error))
+        emit(event: .handshakeFailed(rejection.error))
         shouldCloseTransport = true
         transition(to: .closed, "handshake rejected with \(rejection.status)")
         finish(code: .abnormalClosure, reason: "", clean: false)
@@ -448,7 +448,7 @@ public struct Connection {
     opened = result
     handshakeDeadline = nil
     transition(to: .open, "opening handshake complete")
-    events.append(.opened(result))
+    emit(event: .opened(result))
   }
 
   // MARK: internals: frames in
@@ -475,10 +475,10 @@ public struct Connection {
       }
       guard let message else { continue }
       switch message {
-      case .text(let text): events.append(.text(text))
-      case .binary(let bytes): events.append(.binary(bytes))
+      case .text(let text): emit(event: .text(text))
+      case .binary(let bytes): emit(event: .binary(bytes))
       case .ping(let payload):
-        events.append(.ping(payload))
+        emit(event: .ping(payload))
         if sentClose == nil {
           switch configuration.pongPolicy {
           case .everyPing:
@@ -488,7 +488,7 @@ public struct Connection {
           }
         }
       case .pong(let payload):
-        events.append(.pong(payload))
+        emit(event: .pong(payload))
       case .close(let payload):
         receiveClose(payload)
         return
@@ -529,7 +529,7 @@ public struct Connection {
       return
     }
     receivedClose = close
-    events.append(.closeReceived(close))
+    emit(event: .closeReceived(close))
     if sentClose == nil {
       // Echo the peer's code (§5.5.1); an empty close is answered with an empty close.
       note("close received; answering with " + (close.code.map { "the same code, \($0.rawValue)" } ?? "an empty close"))
@@ -600,7 +600,7 @@ public struct Connection {
     do {
       try emit(Frame(opcode: opcode, payload: payload))
     } catch {
-      if case .extensionFailed(let e) = error { fail(.protocolViolation(e), sendClose: true) }
+      if case .extensionFailed(let e) = error { fail(.internalError("extension failed: \(e.reason)"), sendClose: true) }
       return false
     }
     return true
@@ -622,8 +622,8 @@ public struct Connection {
   /// yet, stops processing input, and asks the transport to close TCP.
   private mutating func fail(_ failure: ConnectionFailure, sendClose: Bool) {
     guard !finished else { return }
-    events.append(.failed(failure))
     note("✗ failing the connection: \(failure)")
+    emit(event: .failed(failure))
     if sendClose && sentClose == nil && failure.closeCode.isValidOnWire {
       writeClose(ClosePayload(code: failure.closeCode, reason: shortReason(failure)))
     }
@@ -648,7 +648,14 @@ public struct Connection {
     if state != .closed { transition(to: .closed, clean ? "closing handshake complete" : "connection lost") }
     let who =
       initiator ?? (sentClose != nil ? configuration.role : (receivedClose != nil ? configuration.role.peer : nil))
-    events.append(.closed(CloseOutcome(code: code, reason: reason, wasClean: clean, initiator: who)))
+    emit(event: .closed(CloseOutcome(code: code, reason: reason, wasClean: clean, initiator: who)))
+  }
+
+  /// Queues an event for the application and, when tracing, reports it next to the bytes that
+  /// caused it.
+  private mutating func emit(event: ConnectionEvent) {
+    events.append(event)
+    if let observer { observer.record(.note("app ← " + event.summary)) }
   }
 
   private mutating func transition(to newState: State, _ reason: String) {

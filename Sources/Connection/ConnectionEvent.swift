@@ -1,6 +1,7 @@
 import Framing
 import Handshake
 import NIOCore
+import Trace
 
 /// What happened on a connection, in order. Drain with ``Connection/nextEvent()``.
 public enum ConnectionEvent: Sendable, Equatable {
@@ -21,6 +22,25 @@ public enum ConnectionEvent: Sendable, Equatable {
   case failed(ConnectionFailure)
   /// The WebSocket connection is closed; no more events follow.
   case closed(CloseOutcome)
+}
+
+extension ConnectionEvent {
+  /// One line for traces and logs: `text "Hello"`, `closed: 1000 normal closure, clean`.
+  public var summary: String {
+    switch self {
+    case .opened(let o):
+      "opened \(o.path), subprotocol \(o.subprotocol ?? "none")"
+        + (o.extensions.isEmpty ? "" : ", extensions \(o.extensions.joined(separator: ", "))")
+    case .handshakeFailed(let e): "handshake failed: \(e)"
+    case .text(let s): "text \(Trace.quoted(Array(s.utf8)))"
+    case .binary(let b): "binary, \(b.readableBytes) bytes"
+    case .ping(let p): "ping \(Trace.quoted(p.readableBytesView))"
+    case .pong(let p): "pong \(Trace.quoted(p.readableBytesView))"
+    case .closeReceived(let c): "close received: \(c)"
+    case .failed(let f): "failed: \(f.closeCode.rawValue) \(f.closeCode.name)"
+    case .closed(let o): "closed: \(o)"
+    }
+  }
 }
 
 /// The result of the opening handshake.
@@ -74,6 +94,8 @@ public enum ConnectionFailure: Error, Sendable, Equatable, CustomStringConvertib
   case handshakeTimeout(Duration)
   /// Automatic replies (pongs) would exceed the outbound queue limit: the peer is not reading.
   case outboundQueueOverflow(queued: Int, limit: Int)
+  /// This endpoint could not go on (an extension failed on outgoing data): 1011.
+  case internalError(String)
 
   /// The close code sent for this failure (none for timeouts of the closing handshake).
   public var closeCode: CloseCode {
@@ -82,6 +104,7 @@ public enum ConnectionFailure: Error, Sendable, Equatable, CustomStringConvertib
     case .idleTimeout: .goingAway
     case .closeTimeout, .handshakeTimeout: .abnormalClosure
     case .outboundQueueOverflow: .policyViolation
+    case .internalError: .internalError
     }
   }
 
@@ -93,6 +116,7 @@ public enum ConnectionFailure: Error, Sendable, Equatable, CustomStringConvertib
     case .handshakeTimeout(let d): "opening handshake not completed within \(d)"
     case .outboundQueueOverflow(let queued, let limit):
       "1008 policy violation: \(queued) bytes queued for a peer that is not reading (limit \(limit))"
+    case .internalError(let why): "1011 internal error: \(why)"
     }
   }
 }

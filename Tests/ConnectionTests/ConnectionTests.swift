@@ -597,6 +597,25 @@ final class ConnectionTests: XCTestCase {
       plain.drainEvents().first, .failed(.protocolViolation(ProtocolError(.reservedBitsSet(0x40), streamOffset: 0))))
   }
 
+  final class BrokenExtension: WebSocketExtension {
+    let name = "x-broken"
+    let reservedBits: UInt8 = 0x40
+    func decode(_ frame: Frame) throws(ProtocolError) -> Frame { frame }
+    func encode(_ frame: Frame) throws(ProtocolError) -> Frame { throw ProtocolError(.reservedBitsSet(0x40)) }
+  }
+
+  func testOwnExtensionFailureIs1011AndCommandsReportIt() throws {
+    var server = Connection(openWith: .init(role: .server), extensions: [BrokenExtension()])
+    XCTAssertThrowsError(try server.send(text: "x")) {
+      guard case .extensionFailed = $0 as? ConnectionCommandError else { return XCTFail("\($0)") }
+    }
+    // An automatic pong that the extension refuses: our fault, not the peer's.
+    server.receive(FrameEncoder().frameBytes(opcode: .ping, maskingKey: MaskingKey(1, 2, 3, 4), payload: []))
+    let close = frames(in: server.takeOutbound()?.bytes ?? [], sentBy: .server).first
+    XCTAssertEqual(close?.payload.bytes.prefix(2).map { $0 }, [0x03, 0xf3])
+    XCTAssertTrue(server.drainEvents().contains { if case .failed(.internalError) = $0 { true } else { false } })
+  }
+
   func testTraceReportsTransitionsFramesAndHeads() throws {
     let log = TraceLog()
     var pair = Pair()
@@ -607,6 +626,8 @@ final class ConnectionTests: XCTestCase {
     let transitions = log.events.compactMap { if case .transition(let f, let t, _) = $0 { "\(f)→\(t)" } else { nil } }
     XCTAssertEqual(transitions, ["CONNECTING→OPEN", "OPEN→CLOSED"])
     XCTAssertTrue(log.records.contains { $0.title.hasPrefix("HTTP request head") })
+    XCTAssertTrue(log.events.contains(.note("app ← opened /chat, subprotocol chat")))
+    XCTAssertTrue(log.events.contains(.note("app ← closed: 1000 normal closure, clean, closed by the client")))
     XCTAssertTrue(log.records.contains { $0.title.hasPrefix("frame: close 1000") && $0.direction == .clientToServer })
     XCTAssertTrue(log.records.contains { $0.title.hasPrefix("frame: close 1000") && $0.direction == .serverToClient })
   }
