@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "Trace", targets: ["Trace"]),
     .library(name: "Framing", targets: ["Framing"]),
     .library(name: "Handshake", targets: ["Handshake"]),
+    .library(name: "Deflate", targets: ["Deflate"]),
     .library(name: "Connection", targets: ["Connection"]),
   ],
   dependencies: [
@@ -34,9 +35,16 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // The system zlib (Debian: zlib1g-dev; `make test` installs it when zlib.h is missing).
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(
+      name: "Deflate",
+      dependencies: ["CZlib", "Trace", "Handshake", .product(name: "NIOCore", package: "swift-nio")],
+      swiftSettings: swiftSettings
+    ),
     .target(
       name: "Connection",
-      dependencies: ["Trace", "Framing", "Handshake", .product(name: "NIOCore", package: "swift-nio")],
+      dependencies: ["Trace", "Framing", "Handshake", "Deflate", .product(name: "NIOCore", package: "swift-nio")],
       swiftSettings: swiftSettings
     ),
 
@@ -76,7 +84,12 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
-    .testTarget(name: "TraceTests", dependencies: ["Trace"], swiftSettings: swiftSettings),
+    .testTarget(name: "TraceTests", dependencies: ["Trace", "CZlib"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "DeflateTests",
+      dependencies: ["Deflate", "CZlib", "Trace", "Handshake", .product(name: "NIOCore", package: "swift-nio")],
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "FramingTests",
       dependencies: ["Framing", "Trace", .product(name: "NIOCore", package: "swift-nio")],

@@ -1,3 +1,4 @@
+import Deflate
 import Framing
 import Handshake
 import NIOCore
@@ -54,11 +55,15 @@ public struct Connection {
     /// How long the opening handshake may take (nil: forever). Guards against slowloris.
     public var handshakeTimeout: Duration?
     public var pongPolicy: PongPolicy
+    /// permessage-deflate (RFC 7692): offered by a client, accepted by a server when the client
+    /// offers it. Off unless enabled here.
+    public var deflate: DeflateOptions
 
     public init(
       role: Role, maxFrameSize: Int = 16 << 20, maxMessageSize: Int = 16 << 20, maxQueuedBytes: Int = 16 << 20,
       keepaliveInterval: Duration? = nil, idleTimeout: Duration? = nil, closeTimeout: Duration = .seconds(5),
-      handshakeTimeout: Duration? = .seconds(10), pongPolicy: PongPolicy = .everyPing
+      handshakeTimeout: Duration? = .seconds(10), pongPolicy: PongPolicy = .everyPing,
+      deflate: DeflateOptions = .disabled
     ) {
       self.role = role
       self.maxFrameSize = maxFrameSize
@@ -69,6 +74,7 @@ public struct Connection {
       self.closeTimeout = closeTimeout
       self.handshakeTimeout = handshakeTimeout
       self.pongPolicy = pongPolicy
+      self.deflate = deflate
     }
   }
 
@@ -122,6 +128,9 @@ public struct Connection {
   private var sentClose: ClosePayload?
   private var receivedClose: ClosePayload?
   private var sendingFragmented: Opcode?
+  /// The message being received had RSV bits on its first frame: an extension transforms it, so
+  /// its bytes cannot be validated before the extension has run.
+  private var messageIsTransformed = false
   private var pendingPong: ByteBuffer?
   private var finished = false
 
@@ -136,6 +145,10 @@ public struct Connection {
     var config = configuration ?? Configuration(role: .client)
     config.role = .client
     self.init(configuration: config, state: .connecting, random: random, now: now, observer: observer)
+    var options = options
+    if config.deflate.isEnabled {
+      options.extensionOffers.append(PerMessageDeflateNegotiation.offer(config.deflate))
+    }
     var generator = self.random
     var client = ClientHandshake(options: options, using: &generator, observer: observer)
     self.random = generator
@@ -154,6 +167,13 @@ public struct Connection {
     config.role = .server
     self.init(
       configuration: config, state: .connecting, random: SystemRandomNumberGenerator(), now: now, observer: observer)
+    var policy = policy
+    if config.deflate.isEnabled && policy.extensionNegotiator == nil {
+      let deflate = config.deflate
+      policy.extensionNegotiator = { offers in
+        PerMessageDeflateNegotiation.accept(offers: offers, options: deflate).response.map { [$0.formatted()] } ?? []
+      }
+    }
     handshake = .server(ServerHandshake(policy: policy, observer: observer))
     handshakeDeadline = config.handshakeTimeout.map { now + $0 }
   }
@@ -402,6 +422,25 @@ public struct Connection {
         handshake = .client(client)
         guard let (outcome, leftover) = result else { return }
         handshake = .done
+        if let element = outcome.extensions.first(where: { $0.name == PerMessageDeflateNegotiation.name }) {
+          do {
+            let parameters = try PerMessageDeflateNegotiation.validate(
+              response: element, offered: configuration.deflate)
+            install([
+              PerMessageDeflateExtension(
+                PerMessageDeflate(parameters: parameters, options: configuration.deflate, isServer: false))
+            ])
+            note("permessage-deflate negotiated: \(parameters)")
+          } catch {
+            let failure = HandshakeError(.invalidExtensionResponse(error.description), detectedBy: .client)
+            note("handshake failed: \(failure)")
+            emit(event: .handshakeFailed(failure))
+            shouldCloseTransport = true
+            transition(to: .closed, "handshake failed")
+            finish(code: .abnormalClosure, reason: "", clean: false)
+            return
+          }
+        }
         open(
           OpenedConnection(
             path: client.options.path, subprotocol: outcome.subprotocol,
@@ -425,6 +464,7 @@ public struct Connection {
       switch result {
       case .accept(let accepted):
         outbound.writeBytes(accepted.responseBytes)
+        installNegotiatedDeflate(accepted.extensions)
         open(
           OpenedConnection(
             path: accepted.request.target, subprotocol: accepted.subprotocol, extensions: accepted.extensions))
@@ -444,6 +484,19 @@ public struct Connection {
     }
   }
 
+  /// Server: the response element we wrote fixes the parameters.
+  private mutating func installNegotiatedDeflate(_ responseElements: [String]) {
+    guard let elements = try? ExtensionHeader.parse(responseElements),
+      let element = elements.first(where: { $0.name == PerMessageDeflateNegotiation.name }),
+      let parameters = try? PerMessageDeflateNegotiation.parameters(fromResponse: element)
+    else { return }
+    install([
+      PerMessageDeflateExtension(
+        PerMessageDeflate(parameters: parameters, options: configuration.deflate, isServer: true))
+    ])
+    note("permessage-deflate negotiated: \(parameters)")
+  }
+
   private mutating func open(_ result: OpenedConnection) {
     opened = result
     handshakeDeadline = nil
@@ -460,6 +513,9 @@ public struct Connection {
         guard let next = try decoder.next() else {
           try validatePendingText()
           return
+        }
+        if !next.opcode.isControl && next.opcode != .continuation {
+          messageIsTransformed = next.header.rsv != 0
         }
         frame = try decodeThroughExtensions(next)
       } catch {
@@ -500,7 +556,7 @@ public struct Connection {
   /// extension will transform the frame first (its RSV bits are set).
   private mutating func validatePendingText() throws(ProtocolError) {
     guard let header = decoder.pendingFrameHeader, header.rsv == 0,
-      header.opcode == .text || header.opcode == .continuation,
+      header.opcode == .text || (header.opcode == .continuation && !messageIsTransformed),
       let bytes = decoder.pendingPayload(from: assembler.validatedAhead)
     else { return }
     try assembler.validateAhead(of: header, bytes)

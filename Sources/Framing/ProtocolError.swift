@@ -42,6 +42,15 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
     /// A close frame whose reason is not valid UTF-8 (§5.5.1); `reasonOffset` is the bad byte
     /// within the reason.
     case invalidCloseReason(reasonOffset: Int)
+    /// RSV1 (compressed) on a control frame (RFC 7692 §6.1).
+    case compressedControlFrame(Opcode)
+    /// RSV1 on a continuation frame: only the first frame of a message says it is compressed
+    /// (RFC 7692 §6.1).
+    case compressedContinuation
+    /// A compressed message that inflates beyond the configured cap (a decompression bomb).
+    case decompressedMessageTooLarge(limit: Int)
+    /// Compressed data that is not a valid DEFLATE stream (RFC 7692 §6.2: fail the connection).
+    case invalidCompressedData(String)
     /// A text message that ended inside a UTF-8 sequence; `messageOffset` is where that
     /// incomplete sequence starts.
     case truncatedUTF8(messageOffset: Int)
@@ -59,7 +68,8 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
   /// The status code to fail the connection with. This is the one place errors map to codes.
   public var closeCode: CloseCode {
     switch kind {
-    case .frameTooLarge, .messageTooLarge: .messageTooBig
+    case .frameTooLarge, .messageTooLarge, .decompressedMessageTooLarge: .messageTooBig
+    case .invalidCompressedData: .invalidPayloadData
     case .invalidUTF8, .truncatedUTF8, .invalidCloseReason: .invalidPayloadData
     default: .protocolError
     }
@@ -78,6 +88,9 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
     case .invalidUTF8, .truncatedUTF8: "RFC 6455 §8.1"
     case .closePayloadTooShort, .invalidCloseReason: "RFC 6455 §5.5.1"
     case .invalidCloseCode: "RFC 6455 §7.4"
+    case .compressedControlFrame, .compressedContinuation: "RFC 7692 §6.1"
+    case .decompressedMessageTooLarge: "RFC 7692 §8.1, RFC 6455 §10.4"
+    case .invalidCompressedData: "RFC 7692 §6.2"
     }
   }
 
@@ -110,6 +123,14 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
       return "continuation frame, but no fragmented message was started"
     case .expectedContinuation(let got):
       return "\(got.name) frame inside a fragmented message; only continuation or control frames may come next"
+    case .compressedControlFrame(let opcode):
+      return "\(opcode.name) frame with RSV1 set; control frames are never compressed"
+    case .compressedContinuation:
+      return "continuation frame with RSV1 set; only the first frame of a compressed message has RSV1"
+    case .decompressedMessageTooLarge(let limit):
+      return "compressed message inflates to more than \(limit) bytes"
+    case .invalidCompressedData(let why):
+      return "compressed message is not valid DEFLATE data (\(why))"
     case .closePayloadTooShort:
       return "close frame with a 1-byte payload; a status code takes 2 bytes"
     case .invalidCloseCode(let code):

@@ -86,6 +86,9 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case extensionNotOffered(String)
     /// The response accepts the same extension twice.
     case duplicateExtension(String)
+    /// The response accepts an offered extension with parameters the client cannot accept,
+    /// such as permessage-deflate with an unknown or out-of-range parameter (RFC 7692 §7.1).
+    case invalidExtensionResponse(String)
     /// A request with a body (Content-Length other than 0, or Transfer-Encoding): the body
     /// would be read as WebSocket frames.
     case requestHasBody(String)
@@ -114,7 +117,7 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
       .missingConnectionUpgrade, .missingKey, .invalidKey, .invalidSubprotocol,
       .malformedExtensionHeader, .unexpectedStatus, .missingAccept, .acceptMismatch,
       .subprotocolNotOffered, .multipleSubprotocols, .extensionNotOffered, .duplicateExtension,
-      .requestHasBody:
+      .invalidExtensionResponse, .requestHasBody:
       return 400  // RFC 6455 §4.2.2: "an appropriate error code (such as 400 Bad Request)"
     }
   }
@@ -154,6 +157,7 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case .unexpectedStatus: return "RFC 6455 §4.1, client step 1"
     case .missingAccept, .acceptMismatch: return "RFC 6455 §4.1, client step 4"
     case .extensionNotOffered, .duplicateExtension: return "RFC 6455 §4.1, client step 5"
+    case .invalidExtensionResponse: return "RFC 6455 §4.1, client step 5; RFC 7692 §7.1"
     case .requestHasBody: return "RFC 9112 §6.3, RFC 6455 §4.2.1"
     case .subprotocolNotOffered, .multipleSubprotocols: return "RFC 6455 §4.1, client step 6"
     }
@@ -245,6 +249,8 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
       return "the server accepted extension \(quote(name)), which the client did not offer"
     case .duplicateExtension(let name):
       return "the server accepted extension \(quote(name)) more than once"
+    case .invalidExtensionResponse(let why):
+      return "the server's extension response cannot be accepted: \(why)"
     case .requestHasBody(let header):
       return "expected a request without a body, got \(quote(header)); "
         + "bytes after the head must be WebSocket frames"
