@@ -83,6 +83,16 @@ let package = Package(
       exclude: ["README.md"],
       swiftSettings: swiftSettings
     ),
+    .executableTarget(
+      name: "Lesson04",
+      dependencies: [
+        "LessonSupport", "Connection", "Deflate", "Handshake", "Framing", "Trace",
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
+      path: "Lessons/04-deflate",
+      exclude: ["README.md"],
+      swiftSettings: swiftSettings
+    ),
 
     .testTarget(name: "TraceTests", dependencies: ["Trace", "CZlib"], swiftSettings: swiftSettings),
     .testTarget(
@@ -108,7 +118,7 @@ let package = Package(
     ),
     .testTarget(
       name: "LessonTests",
-      dependencies: ["Lesson01", "Lesson02", "Lesson03"],
+      dependencies: ["Lesson01", "Lesson02", "Lesson03", "Lesson04"],
       resources: [.copy("Golden")],
       swiftSettings: swiftSettings
     ),

@@ -18,6 +18,10 @@ public final class PerMessageDeflate {
   private var decompressor: Decompressor?
   /// Bytes inflated so far for the message being received.
   private var inflatedInMessage = 0
+  /// Compressed bytes received so far for that message.
+  private var receivedInMessage = 0
+  /// Compressed bytes produced so far for the message being sent.
+  private var compressedInMessage = 0
 
   /// The empty stored block a sync flush ends with, removed by the sender and appended back by
   /// the receiver (§7.2.1, §7.2.2).
@@ -63,7 +67,16 @@ public final class PerMessageDeflate {
       if out.readableBytes >= 4, out.getBytes(at: out.writerIndex - 4, length: 4) == Self.tail {
         out.moveWriterIndex(to: out.writerIndex - 4)
       }
+      if out.readableBytes == 0 && compressedInMessage == 0 {
+        // Nothing to flush (an empty message right after a flush): zlib writes nothing, but the
+        // message must still be a DEFLATE stream. One 00 byte is the empty stored block's header
+        // with its padding; the receiver adds the rest (RFC 7692 §7.2.3.6).
+        out.writeInteger(UInt8(0))
+      }
       if sendNoContextTakeover { c.reset() }
+      compressedInMessage = 0
+    } else {
+      compressedInMessage += out.readableBytes
     }
     return out
   }
@@ -77,6 +90,13 @@ public final class PerMessageDeflate {
   public func decompress(_ payload: ByteBuffer, isLast: Bool) throws(DeflateError) -> ByteBuffer {
     let d = try decompressorInstance()
     var out = ByteBuffer()
+    if isLast && receivedInMessage == 0 && payload.readableBytes == 0 {
+      // A compressed message with no bytes at all: some senders write an empty message so. It
+      // is not a DEFLATE stream even with the tail added; accept it as the empty message.
+      if receiveNoContextTakeover { d.reset() }
+      inflatedInMessage = 0
+      return out
+    }
     let limit = options.maxDecompressedMessageSize - inflatedInMessage
     try d.decompress(payload, into: &out, limit: limit)
     if isLast {
@@ -84,8 +104,10 @@ public final class PerMessageDeflate {
       guard d.atBlockBoundary else { throw .corrupt("the message ends inside a DEFLATE block") }
       if receiveNoContextTakeover || d.finished { d.reset() }
       inflatedInMessage = 0
+      receivedInMessage = 0
     } else {
       inflatedInMessage += out.readableBytes
+      receivedInMessage += payload.readableBytes
     }
     return out
   }

@@ -142,6 +142,11 @@ public enum FrameAnnotator {
       let value: String
       let meaning: String
       switch opcode {
+      case .text where rsv & 0x40 != 0, .binary where rsv & 0x40 != 0:
+        value = "\(length) bytes"
+        meaning =
+          (masked ? "masked; " : "")
+          + "compressed with permessage-deflate (RSV1): the receiver inflates it first" + partial
       case .binary:
         value = "\(length) bytes"
         meaning = (masked ? "masked binary data" : "binary data") + partial

@@ -1,6 +1,7 @@
 import CZlib
 import Foundation
 import NIOCore
+import Trace
 import XCTest
 
 @testable import Deflate
@@ -71,6 +72,20 @@ final class DeflateCodecTests: XCTestCase {
     // RFC 7692 §7.2.3.6: an empty message compresses to 00.
     XCTAssertEqual(try codec().compress(ByteBuffer(), isLast: true).array, [0x00])
     XCTAssertEqual(try codec(isServer: false).decompress(ByteBuffer(bytes: [0x00]), isLast: true).readableBytes, 0)
+    // Also right after another message, when zlib has nothing to flush and writes nothing.
+    let sender = codec()
+    let receiver = codec(isServer: false)
+    for text in ["Hello", "", "", "Hello", ""] {
+      let compressed = try sender.compress(ByteBuffer(string: text), isLast: true)
+      XCTAssertGreaterThan(compressed.readableBytes, 0)
+      XCTAssertEqual(String(buffer: try receiver.decompress(compressed, isLast: true)), text)
+    }
+    // A peer that sends an empty payload for an empty message is accepted too.
+    XCTAssertEqual(try receiver.decompress(ByteBuffer(), isLast: true).readableBytes, 0)
+    XCTAssertEqual(
+      String(
+        buffer: try receiver.decompress(try sender.compress(ByteBuffer(string: "ok"), isLast: true), isLast: true)),
+      "ok")
   }
 
   // MARK: round trips
@@ -180,7 +195,29 @@ final class DeflateCodecTests: XCTestCase {
     XCTAssertEqual(try server.decompress(try client8.compress(data, isLast: true), isLast: true), data)
   }
 
-  // MARK: an independent inflater
+  // MARK: independent inflaters
+
+  /// The Trace layer's DEFLATE reader shares no code with zlib: our compressed messages, with
+  /// the tail appended and the previous messages as history, must read back exactly.
+  func testOutputReadsBackWithTheIndependentDissector() throws {
+    var rng = CodecRNG(state: 1951)
+    for bits in [9, 12, 15] {
+      let sender = codec(DeflateParameters(serverMaxWindowBits: bits))
+      var history: [UInt8] = []
+      for _ in 0..<30 {
+        let size = Int.random(in: 0...3000, using: &rng)
+        let data: [UInt8] =
+          Bool.random(using: &rng)
+          ? (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
+          : Array(String(repeating: "{\"user\":\"ada\",\"n\":\(size)}", count: size / 20 + 1).utf8.prefix(size))
+        let compressed = try sender.compress(ByteBuffer(bytes: data), isLast: true).array
+        let result = DeflateDissector.dissect(compressed + PerMessageDeflate.tail, history: history)
+        XCTAssertNil(result.error, "window \(bits), \(size) bytes")
+        XCTAssertTrue(result.output == data, "window \(bits), \(size) bytes")
+        history += data
+      }
+    }
+  }
 
   /// Our output must be plain raw DEFLATE: Python's zlib (wbits=-15) inflates it, and we inflate
   /// Python's. Python 3 is part of the build machine; a missing python3 fails loudly.

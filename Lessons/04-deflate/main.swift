@@ -1,0 +1,289 @@
+// Lesson 04 — compression: permessage-deflate (RFC 7692).
+//
+// The negotiation is run by the real handshake and negotiation code, the payloads are
+// compressed by the real codec (the system zlib), and the DEFLATE bits are read back by the
+// Trace layer's own DEFLATE reader, which knows nothing of zlib.
+
+import Connection
+import Deflate
+import Framing
+import Handshake
+import LessonSupport
+import NIOCore
+import Trace
+
+var lesson = Lesson(number: 4, title: "compression (permessage-deflate)")
+
+/// Prints a DEFLATE stream element by element, as the Trace layer's reader decoded it.
+@MainActor func dissect(_ bytes: [UInt8], history: [UInt8] = [], note: String) {
+  let result = DeflateDissector.dissect(bytes, history: history)
+  lesson.say(note)
+  lesson.table(
+    ["bits", "read", "element", "meaning"],
+    result.elements.map { e in
+      let range = e.bitCount <= 1 ? "\(e.bitOffset)" : "\(e.bitOffset)–\(e.bitOffset + e.bitCount - 1)"
+      return [range, e.bits, elementName(e.kind), e.meaning]
+    })
+  lesson.line("decoded: \(Trace.quoted(result.output))" + (result.error.map { "  (stopped: \($0))" } ?? ""))
+  lesson.line()
+}
+
+func elementName(_ kind: DeflateElement.Kind) -> String {
+  switch kind {
+  case .blockHeader: "block header"
+  case .storedHeader: "LEN, NLEN"
+  case .storedData: "stored bytes"
+  case .padding: "padding"
+  case .dynamicTableHeader: "HLIT HDIST HCLEN"
+  case .codeLengthCode: "code length code"
+  case .codeLengths: "code lengths"
+  case .trailingBytes: "after the final block"
+  case .literal: "literal"
+  case .match: "match"
+  case .endOfBlock: "end of block"
+  }
+}
+
+/// The frame bytes the real encoder writes for a compressed payload (server → client).
+func frameRecord(_ payload: ByteBuffer, title: String) -> TraceRecord {
+  let log = TraceLog()
+  var out = ByteBuffer()
+  FrameEncoder(direction: .serverToClient, observer: log).encode(
+    opcode: .text, rsv: 0x40, payload: payload, into: &out)
+  var record = log.records[0]
+  record.title = title
+  return record
+}
+
+lesson.banner("Compressing messages: negotiation, the DEFLATE bits of \"Hello\", context takeover, and bombs.")
+
+// MARK: - 1
+lesson.heading("What permessage-deflate does (RFC 7692 §4, §6)")
+lesson.say(
+  """
+  permessage-deflate compresses each message's payload with DEFLATE (RFC 1951), the algorithm \
+  of gzip and zip. The sender sets RSV1 on the first frame of a compressed message (§6), and \
+  may leave any message uncompressed (RSV1 clear). Control frames are never compressed. By \
+  default both sides keep their LZ77 window from one message to the next ("context \
+  takeover"), so a message can point back into earlier ones: repetitive traffic such as JSON \
+  with the same keys compresses far better than each message alone.
+
+  The extension must be negotiated in the opening handshake; without it RSV1 is a protocol \
+  error (lesson 2).
+  """)
+
+// MARK: - 2
+lesson.heading("Negotiation: the offer and the answer (RFC 7692 §5, §7.1)")
+lesson.say(
+  """
+  The client offers the extension in Sec-WebSocket-Extensions, with parameters: \
+  `client_max_window_bits` says "you may limit my window", `server_max_window_bits=N` asks the \
+  server to compress with at most 2^N bytes of window, `*_no_context_takeover` asks a side to \
+  forget its window after every message. The server picks the first offer it can accept and \
+  answers with the parameters that will apply. Here WSLab's client offers what browsers offer \
+  and WSLab's server answers; only the extension lines of the two heads are shown:
+  """)
+let clientOptions = ClientHandshake.Options(
+  host: "server.example.com", path: "/chat", extensionOffers: [PerMessageDeflateNegotiation.offer(DeflateOptions())])
+let client = ClientHandshake(options: clientOptions, keyBytes: Array("the sample nonce".utf8))
+var server = ServerHandshake(
+  policy: ServerHandshakePolicy(extensionNegotiator: { offers in
+    PerMessageDeflateNegotiation.accept(offers: offers, options: DeflateOptions()).response.map { [$0.formatted()] }
+      ?? []
+  }))
+let request = client.requestBytes()
+guard case .accept(let accepted)? = server.feed(request) else { fatalError("the server refused the lesson's request") }
+for (bytes, direction) in [(request, TraceDirection.clientToServer), (accepted.responseBytes, .serverToClient)] {
+  let full = HandshakeTrace.record(forHead: bytes, direction: direction)
+  for field in full.fields where field.name.lowercased() == "sec-websocket-extensions" {
+    var line = field
+    line.range = 0..<field.range.count
+    lesson.show(
+      TraceRecord(
+        title: "\(full.title): the extension line", direction: direction, layout: .text,
+        bytes: Array(bytes[field.range]), fields: [line]))
+  }
+}
+lesson.say("More offers and what WSLab's server (default policy) answers:")
+let offers = [
+  "permessage-deflate",
+  "permessage-deflate; client_max_window_bits=10",
+  "permessage-deflate; server_max_window_bits=10; server_no_context_takeover",
+  "permessage-deflate; client_no_context_takeover",
+  "permessage-deflate; server_max_window_bits=16, permessage-deflate",
+  "permessage-deflate; x-unknown=1",
+]
+lesson.table(
+  ["client offers", "server answers"],
+  offers.map { offer in
+    let decision = PerMessageDeflateNegotiation.accept(
+      offers: (try? ExtensionHeader.parse([offer])) ?? [], options: DeflateOptions())
+    return [offer, decision.response?.formatted() ?? "(no extension: offer declined)"]
+  })
+lesson.say(
+  """
+  An offer with an unknown or invalid parameter is declined, not an error: the server moves to \
+  the next offer or answers without the extension (§7.1). A client that gets an answer it \
+  cannot accept (a parameter it did not offer, a window above what it asked for) must fail the \
+  connection.
+
+  A window of 8 bits is valid in the protocol, but zlib cannot compress raw DEFLATE with a \
+  256-byte window. WSLab accepts 8 anyway: it inflates with a 9-bit window (a larger window \
+  reads anything a smaller one wrote), and where its own compressor is limited to 8 it sends \
+  every message uncompressed, which the RFC allows.
+  """)
+
+// MARK: - 3
+lesson.heading("\"Hello\", compressed (RFC 7692 §7.2.3.1)")
+lesson.say(
+  """
+  The codec compresses the payload with raw DEFLATE and a sync flush, which ends the output \
+  with an empty stored block, `00 00 ff ff`. Every message would end with those 4 bytes, so the \
+  sender removes them and the receiver appends them back before inflating (§7.2.1, §7.2.2):
+  """)
+let sender = PerMessageDeflate(parameters: DeflateParameters(), isServer: true)
+let first = try! sender.compress(ByteBuffer(string: "Hello"), isLast: true)
+let firstBytes = Array(first.readableBytesView)
+lesson.line("payload after compression:  \(firstBytes.hexString)")
+lesson.line(
+  "RFC 7692 §7.2.3.1:          f2 48 cd c9 c9 07 00  \(firstBytes.hexString == "f2 48 cd c9 c9 07 00" ? "✓ identical" : "✗ DIFFERENT")"
+)
+lesson.line()
+lesson.show(frameRecord(first, title: "frame: compressed text \"Hello\" (RSV1 set, 9 bytes)"))
+dissect(
+  firstBytes + PerMessageDeflate.tail,
+  note:
+    "The payload with 00 00 ff ff appended, read bit by bit. DEFLATE packs fields from the least significant bit of each byte; Huffman codes are read one bit at a time, most significant first (RFC 1951 §3.1.1):"
+)
+lesson.say(
+  """
+  BTYPE=01 means fixed Huffman codes (RFC 1951 §3.2.6): literals 0–143 use 8-bit codes \
+  starting at 00110000, so 'H' (0x48) is 00110000 + 0x48 = 01111000. End-of-block is the \
+  7-bit code 0000000. Then the sync flush: a stored block (BTYPE=00) with BFINAL=0, padding to \
+  the next byte, LEN=0 and its complement NLEN=0xffff — the four bytes 00 00 ff ff that the \
+  sender removed. A receiver that forgot to append them would still decode "Hello" from this \
+  block, but the inflater would never see the block boundary.
+  """)
+
+// MARK: - 4
+lesson.heading("The same message again: context takeover (RFC 7692 §7.2.3.2)")
+lesson.say(
+  """
+  The server sends "Hello" a second time. With context takeover its compressor still holds \
+  the first "Hello" in its window, so the message becomes the literal 'H' and one \
+  back-reference: "copy 4 bytes from 5 bytes back" (zlib never starts a match on the first \
+  byte after a flush, so the H stays a literal):
+  """)
+let second = try! sender.compress(ByteBuffer(string: "Hello"), isLast: true)
+let secondBytes = Array(second.readableBytesView)
+lesson.line("payload:            \(secondBytes.hexString)")
+lesson.line(
+  "RFC 7692 §7.2.3.2:  f2 00 11 00 00  \(secondBytes.hexString == "f2 00 11 00 00" ? "✓ identical" : "✗ DIFFERENT")")
+lesson.line()
+dissect(
+  secondBytes + PerMessageDeflate.tail, history: Array("Hello".utf8),
+  note: "Read with the first message as history (the receiver's window):")
+let fresh = PerMessageDeflate(parameters: DeflateParameters(serverNoContextTakeover: true), isServer: true)
+_ = try! fresh.compress(ByteBuffer(string: "Hello"), isLast: true)
+let again = Array(try! fresh.compress(ByteBuffer(string: "Hello"), isLast: true).readableBytesView)
+lesson.say(
+  """
+  With server_no_context_takeover the compressor forgets its window after each message, and \
+  the second "Hello" costs as much as the first: \(again.hexString). A receiver must then not \
+  rely on history either; the agreement says which side forgets.
+  """)
+
+// MARK: - 5
+lesson.heading("What context takeover is worth: a chat in JSON")
+let chat = [
+  #"{"type":"join","room":"general","user":"ada"}"#,
+  #"{"type":"message","room":"general","user":"ada","text":"Hello everyone!"}"#,
+  #"{"type":"message","room":"general","user":"grace","text":"Hi Ada, welcome to the workshop."}"#,
+  #"{"type":"message","room":"general","user":"ada","text":"Thanks! Is the benchmark running yet?"}"#,
+  #"{"type":"message","room":"general","user":"linus","text":"Running now, WebSocket against long polling."}"#,
+  #"{"type":"typing","room":"general","user":"grace"}"#,
+  #"{"type":"message","room":"general","user":"grace","text":"The long polling numbers look much worse."}"#,
+  #"{"type":"message","room":"general","user":"ada","text":"Every message pays for a whole HTTP request."}"#,
+  #"{"type":"leave","room":"general","user":"linus"}"#,
+  #"{"type":"message","room":"general","user":"ada","text":"See you all next week!"}"#,
+]
+let takeover = PerMessageDeflate(parameters: DeflateParameters(), isServer: true)
+let noTakeover = PerMessageDeflate(parameters: DeflateParameters(serverNoContextTakeover: true), isServer: true)
+var rows: [[String]] = []
+var totals = (0, 0, 0)
+for (i, message) in chat.enumerated() {
+  let raw = message.utf8.count
+  let a = try! takeover.compress(ByteBuffer(string: message), isLast: true).readableBytes
+  let b = try! noTakeover.compress(ByteBuffer(string: message), isLast: true).readableBytes
+  totals = (totals.0 + raw, totals.1 + a, totals.2 + b)
+  rows.append([String(i + 1), String(raw), String(a), String(b)])
+}
+rows.append(["all", String(totals.0), String(totals.1), String(totals.2)])
+lesson.table(["message", "JSON bytes", "with takeover", "no takeover"], rows)
+lesson.say(
+  """
+  Payload bytes only (each frame adds 2 to 14 bytes of header). Alone, a short JSON message \
+  barely compresses: the keys and values are new to the compressor. With context takeover, \
+  everything the previous messages said ("type", "room", "general", user names) becomes a \
+  short back-reference. The price is memory: each side keeps a window of up to 32 KiB per \
+  direction per connection (plus the compressor's own state, about 256 KiB at zlib's default \
+  settings), which is why a server may ask for smaller windows or no context takeover.
+  """)
+
+// MARK: - 6
+lesson.heading("A decompression bomb, refused with 1009 (RFC 7692 §8.1)")
+lesson.say(
+  """
+  DEFLATE can express long runs in a few bits, so a small message can inflate to gigabytes. A \
+  receiver must cap what it inflates. Here a client sends 16 MiB of zeros, compressed, to a \
+  server whose cap is 1 MiB; the server inflates in bounded steps and fails the connection as \
+  soon as the output would pass the cap, with 1009 (message too big):
+  """)
+let bomb = try! PerMessageDeflate(parameters: DeflateParameters(), isServer: false).compress(
+  ByteBuffer(repeating: 0, count: 16 << 20), isLast: true)
+let bombFrame = FrameEncoder().frameBytes(
+  opcode: .binary, rsv: 0x40, maskingKey: MaskingKey(0x37, 0xfa, 0x21, 0x3d), payload: bomb.readableBytesView)
+lesson.line("compressed payload: \(bomb.readableBytes) bytes for 16777216 bytes of zeros")
+lesson.line()
+let log = TraceLog()
+let capped = DeflateOptions(maxDecompressedMessageSize: 1 << 20)
+var target = Connection(
+  openWith: .init(role: .server, deflate: capped),
+  extensions: [
+    PerMessageDeflateExtension(PerMessageDeflate(parameters: DeflateParameters(), options: capped, isServer: true))
+  ],
+  observer: log)
+target.receive(bombFrame)
+for event in log.drain() {
+  switch event {
+  case .bytes(let record) where record.direction == .clientToServer:
+    var short = record
+    short.title = "frame: the compressed bomb (RSV1, masked, \(bombFrame.count) bytes)"
+    lesson.show(.bytes(short))
+    lesson.line()
+  default:
+    lesson.show(event)
+  }
+}
+lesson.line()
+
+lesson.box(
+  "Common misconceptions",
+  [
+    "Compression is per message, not per frame: RSV1 is set on the first frame only, and the fragments of a message form one DEFLATE stream.",
+    "Control frames (ping, pong, close) are never compressed; RSV1 on one is a protocol error (1002).",
+    "The 00 00 ff ff at the end of each message is removed by the sender and appended by the receiver: it is not a delimiter on the wire.",
+    "Compression is not free of risk: compressing secrets together with data an attacker controls lets the attacker guess the secret from the compressed size (CRIME, BREACH; RFC 7692 §9). Do not compress messages that mix them.",
+  ])
+
+lesson.say(
+  """
+  Exercises
+  1. Compress "Hello, Hello" as one message. Which element does the reader show for the second \
+  "Hello", and what are its length and distance?
+  2. Run section 5 with `DeflateOptions(compressionLevel: 1)` and with 9. How much do the totals \
+  change?
+  3. Why must a client that offered `server_max_window_bits=10` fail the connection when the \
+  server answers with `server_max_window_bits=12`?
+  """)
+lesson.finish(next: "lesson 5, a real server on the wire.")
