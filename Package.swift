@@ -14,10 +14,15 @@ let package = Package(
     .library(name: "Handshake", targets: ["Handshake"]),
     .library(name: "Deflate", targets: ["Deflate"]),
     .library(name: "Connection", targets: ["Connection"]),
+    .library(name: "Server", targets: ["Server"]),
+    .executable(name: "wslab", targets: ["wslab"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // Sans-IO layers (DESIGN.md): no I/O, no clock, no threads.
@@ -45,6 +50,30 @@ let package = Package(
     .target(
       name: "Connection",
       dependencies: ["Trace", "Framing", "Handshake", "Deflate", .product(name: "NIOCore", package: "swift-nio")],
+      swiftSettings: swiftSettings
+    ),
+
+    // The network: SwiftNIO transport for the server and the client, ws:// and wss://.
+    .target(
+      name: "Server",
+      dependencies: [
+        "Connection", "Handshake", "Framing", "Deflate", "Trace",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "wslab",
+      dependencies: [
+        "Server", "Connection", "Deflate", "Trace",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
       swiftSettings: swiftSettings
     ),
 
@@ -114,6 +143,15 @@ let package = Package(
     .testTarget(
       name: "ConnectionTests",
       dependencies: ["Connection", "Framing", "Handshake", "Trace", .product(name: "NIOCore", package: "swift-nio")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ServerTests",
+      dependencies: [
+        "Server", "Connection", "Deflate", "Framing", "Handshake", "Trace",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

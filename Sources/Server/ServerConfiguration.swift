@@ -1,0 +1,65 @@
+import Connection
+import Deflate
+import NIOCore
+
+/// What the server does with messages.
+public enum ServerMode: String, Sendable, CaseIterable {
+  /// Every text message back as text, binary as binary (what conformance suites expect).
+  case echo
+  /// Rooms by path: every message goes to everyone else in the same room.
+  case chat
+  /// Every message goes to every connected client, the sender included.
+  case broadcast
+}
+
+/// Everything `wslab serve` and `WebSocketServer` can be told. Defaults are safe for a public
+/// port: every limit is on.
+public struct ServerConfiguration: Sendable {
+  public var host: String = "127.0.0.1"
+  public var port: Int = 9001
+  public var mode: ServerMode = .echo
+  /// permessage-deflate, accepted when a client offers it.
+  public var deflate: DeflateOptions = DeflateOptions()
+  /// PEM files for wss:// and https://.
+  public var tlsCertificatePath: String?
+  public var tlsPrivateKeyPath: String?
+  /// Subprotocols, in server preference order.
+  public var subprotocols: [String] = []
+  /// Origins allowed to connect (exact match); empty: any. Others get 403.
+  public var allowedOrigins: [String] = []
+  /// Connections beyond this get `503 Service Unavailable`.
+  public var maxConnections: Int = 10_000
+  public var maxFrameSize: Int = 16 << 20
+  /// Per message, over all fragments; any number of fragments below it.
+  public var maxMessageSize: Int = 16 << 20
+  /// Bytes held for a client that does not read; beyond, the client is closed (1008).
+  public var maxQueuedBytes: Int = 4 << 20
+  /// Time for the whole opening handshake (or a plain HTTP request head): slowloris guard.
+  public var handshakeTimeout: Duration = .seconds(10)
+  /// Close with 1001 when a client has sent nothing for this long.
+  public var idleTimeout: Duration? = .seconds(120)
+  /// Ping a client that has sent nothing for this long.
+  public var keepaliveInterval: Duration? = .seconds(30)
+  public var closeTimeout: Duration = .seconds(5)
+  /// How long a long-polling `GET /poll/recv` waits for a message before answering 204.
+  public var pollTimeout: Duration = .seconds(25)
+  /// On shutdown, how long clients get to answer the 1001 close before TCP is cut.
+  public var shutdownGracePeriod: Duration = .seconds(3)
+  /// Event loop threads (1: the whole server on one core).
+  public var threads: Int = 1
+  /// Where live traces go (nil: no tracing, and no cost).
+  public var trace: TraceSink?
+
+  public init() {}
+
+  /// True when TLS is configured (wss:// and https://).
+  public var usesTLS: Bool { tlsCertificatePath != nil }
+
+  /// The Connection configuration for one client.
+  func connectionConfiguration() -> Connection.Configuration {
+    Connection.Configuration(
+      role: .server, maxFrameSize: maxFrameSize, maxMessageSize: maxMessageSize, maxQueuedBytes: maxQueuedBytes,
+      keepaliveInterval: keepaliveInterval, idleTimeout: idleTimeout, closeTimeout: closeTimeout,
+      handshakeTimeout: handshakeTimeout, deflate: deflate)
+  }
+}

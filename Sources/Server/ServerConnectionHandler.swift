@@ -1,0 +1,456 @@
+import Connection
+import Framing
+import Handshake
+import Logging
+import NIOCore
+import Trace
+
+/// One TCP connection to the server, on its event loop.
+///
+/// It reads the first request head itself to route it: an Upgrade request becomes a WebSocket,
+/// driven by a sans-IO ``Connection`` fed with the bytes as they arrive (the hot path: no task
+/// hop, no copy; writes are batched and flushed once per read burst); `GET /` serves the browser
+/// page; `/poll/*` is the long-polling baseline; anything else gets 404.
+final class ServerConnectionHandler: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+
+  private enum Phase {
+    /// Reading a request head (the first one, or the next on a keep-alive HTTP connection).
+    case routing(HTTPRequestParser)
+    /// Reading the body of a `POST /poll/send`.
+    case body(HTTPRequestHead, ByteBuffer, remaining: Int)
+    /// A `GET /poll/recv` waiting for a message.
+    case polling(client: String, keepAlive: Bool)
+    case websocket
+    case closed
+  }
+
+  let id: Int
+  let server: ServerContext
+  private var phase: Phase
+  private var connection: Connection?
+  private var context: ChannelHandlerContext?
+  private var timer: Scheduled<Void>?
+  private var timerDeadline: NIODeadline?
+  private var room = "/"
+  private var tracer: ConnectionTracer?
+  private var wroteSinceFlush = false
+  private var readPaused = false
+  /// Set while ``pump(context:)`` runs: messages sent from inside it are written by it.
+  private var pumping = false
+
+  init(id: Int, server: ServerContext) {
+    self.id = id
+    self.server = server
+    self.phase = .routing(HTTPRequestParser(maxHeadBytes: 8192))
+    self.tracer = server.configuration.trace?.observer(connection: id)
+  }
+
+  private var configuration: ServerConfiguration { server.configuration }
+
+  // MARK: channel events
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    tracer?.note("TCP connection from \(context.remoteAddress.map { "\($0)" } ?? "?")")
+    // The whole first request head must arrive in time (slowloris).
+    arm(deadline: .now() + TimeAmount(configuration.handshakeTimeout))
+    context.fireChannelActive()
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    let buffer = unwrapInboundIn(data)
+    switch phase {
+    case .websocket:
+      connection?.advance(to: now())
+      connection?.receive(buffer)
+      pump(context: context)
+    case .routing(var parser):
+      phase = .closed
+      do {
+        guard let completed = try parser.feed(buffer.readableBytesView) else {
+          phase = .routing(parser)
+          return
+        }
+        route(completed, context: context)
+      } catch {
+        tracer?.note("bad HTTP request: \(error)")
+        respond(HandshakeRejection(error).responseBytes, keepAlive: false, context: context)
+      }
+    case .body(let head, var body, let remaining):
+      var buffer = buffer
+      let take = min(remaining, buffer.readableBytes)
+      var slice = buffer.readSlice(length: take)!
+      body.writeBuffer(&slice)
+      if remaining - take == 0 {
+        finishPost(head, body: body, context: context)
+      } else {
+        phase = .body(head, body, remaining: remaining - take)
+      }
+    case .polling, .closed:
+      break  // a client that sends while waiting, or after we decided to close: ignored
+    }
+  }
+
+  func channelReadComplete(context: ChannelHandlerContext) {
+    if wroteSinceFlush {
+      wroteSinceFlush = false
+      context.flush()
+    }
+  }
+
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    if context.channel.isWritable, case .websocket = phase {
+      pump(context: context)
+      flushIfNeeded(context: context)
+    }
+    context.fireChannelWritabilityChanged()
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    timer?.cancel()
+    if case .polling(let client, _) = phase { server.mailboxes.cancelWait(for: client) }
+    if case .websocket = phase {
+      connection?.receiveEOF()
+      drainEvents(context: context)
+    }
+    phase = .closed
+    server.release(id)
+    tracer?.note("TCP connection closed")
+    context.fireChannelInactive()
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: Error) {
+    tracer?.note("transport error: \(error)")
+    server.logger.debug("connection error", metadata: ["connection": "\(id)", "error": "\(error)"])
+    context.close(promise: nil)
+  }
+
+  // MARK: routing
+
+  private func route(_ request: HTTPRequestParser.Completed, context: ChannelHandlerContext) {
+    let head = request.head
+    let isUpgrade = head.headers.contains(token: "websocket", in: "Upgrade")
+    let (path, query) = split(head.target)
+    if isUpgrade {
+      startWebSocket(request, path: path, context: context)  // the Connection traces the head
+      return
+    }
+    tracer?.record(.bytes(HandshakeTrace.record(forHead: request.headBytes, direction: .clientToServer)))
+    let keepAlive = head.version >= .http1_1 && !head.headers.contains(token: "close", in: "Connection")
+    switch (head.method, path) {
+    case ("GET", "/"), ("GET", "/index.html"):
+      respond(
+        status: "200 OK", contentType: "text/html; charset=utf-8", body: BrowserPage.html, keepAlive: keepAlive,
+        context: context)
+    case ("POST", "/poll/send"):
+      guard let length = head.headers.first("Content-Length").flatMap({ Int($0) }), length >= 0 else {
+        respond(
+          status: "411 Length Required", body: "POST /poll/send needs a Content-Length\n", keepAlive: false,
+          context: context)
+        return
+      }
+      guard length <= configuration.maxMessageSize else {
+        respond(
+          status: "413 Content Too Large", body: "message over \(configuration.maxMessageSize) bytes\n",
+          keepAlive: false, context: context)
+        return
+      }
+      var body = ByteBuffer(bytes: request.leftover.prefix(length))
+      body.reserveCapacity(length)
+      if body.readableBytes == length {
+        finishPost(head, body: body, context: context)
+      } else {
+        phase = .body(head, body, remaining: length - body.readableBytes)
+      }
+    case ("GET", "/poll/recv"):
+      guard let client = query["client"], !client.isEmpty else {
+        respond(
+          status: "400 Bad Request", body: "GET /poll/recv needs ?client=ID\n", keepAlive: keepAlive,
+          context: context)
+        return
+      }
+      room = query["room"] ?? "/"
+      let waiter = NIOLoopBound(self, eventLoop: context.eventLoop)
+      switch server.mailboxes.receive(for: client, room: room, waiter: waiter, limit: configuration.maxConnections) {
+      case .some(.some(let message)):
+        respondPoll(message, keepAlive: keepAlive, context: context)
+      case .some(.none):
+        respond(
+          status: "503 Service Unavailable", body: "too many long-polling clients\n", keepAlive: false,
+          context: context)
+      case .none:
+        phase = .polling(client: client, keepAlive: keepAlive)
+        arm(deadline: .now() + TimeAmount(configuration.pollTimeout))
+      }
+    default:
+      respond(
+        status: "404 Not Found",
+        body: "WSLab serves a WebSocket (Upgrade) at any path, the browser page at /, and long polling at "
+          + "/poll/send and /poll/recv\n", keepAlive: keepAlive, context: context)
+    }
+  }
+
+  private func finishPost(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
+    let (_, query) = split(head.target)
+    let keepAlive = head.version >= .http1_1 && !head.headers.contains(token: "close", in: "Connection")
+    guard let client = query["client"], !client.isEmpty else {
+      respond(
+        status: "400 Bad Request", body: "POST /poll/send needs ?client=ID\n", keepAlive: keepAlive,
+        context: context)
+      return
+    }
+    let room = query["room"] ?? "/"
+    switch server.mailboxes.post(body, from: client, room: room, mode: configuration.mode, limits: configuration) {
+    case .ok:
+      respond(status: "204 No Content", body: "", keepAlive: keepAlive, context: context)
+    case .full:
+      respond(
+        status: "503 Service Unavailable", body: "mailbox full: collect messages first\n", keepAlive: keepAlive,
+        context: context)
+    case .tooManyClients, .unknownClient:
+      respond(
+        status: "503 Service Unavailable", body: "too many long-polling clients\n", keepAlive: false,
+        context: context)
+    }
+  }
+
+  /// A message for a waiting `GET /poll/recv`.
+  func answerPoll(with message: ByteBuffer) {
+    guard let context, case .polling(_, let keepAlive) = phase else { return }
+    respondPoll(message, keepAlive: keepAlive, context: context)
+    context.flush()
+  }
+
+  private func respondPoll(_ message: ByteBuffer, keepAlive: Bool, context: ChannelHandlerContext) {
+    var out = context.channel.allocator.buffer(capacity: message.readableBytes + 128)
+    out.writeString("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n")
+    out.writeString("Content-Length: \(message.readableBytes)\r\nCache-Control: no-store\r\n")
+    out.writeString(keepAlive ? "\r\n" : "Connection: close\r\n\r\n")
+    var body = message
+    out.writeBuffer(&body)
+    send(out, keepAlive: keepAlive, context: context)
+  }
+
+  private func respond(
+    status: String, contentType: String = "text/plain; charset=utf-8", body: String, keepAlive: Bool,
+    context: ChannelHandlerContext
+  ) {
+    var out = context.channel.allocator.buffer(capacity: body.utf8.count + 160)
+    out.writeString("HTTP/1.1 \(status)\r\n")
+    if !body.isEmpty || !status.hasPrefix("204") {
+      out.writeString("Content-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n")
+    }
+    out.writeString("Cache-Control: no-store\r\n")
+    out.writeString(keepAlive ? "\r\n" : "Connection: close\r\n\r\n")
+    out.writeString(body)
+    send(out, keepAlive: keepAlive, context: context)
+  }
+
+  private func respond(_ bytes: [UInt8], keepAlive: Bool, context: ChannelHandlerContext) {
+    send(context.channel.allocator.buffer(bytes: bytes), keepAlive: keepAlive, context: context)
+  }
+
+  private func send(_ response: ByteBuffer, keepAlive: Bool, context: ChannelHandlerContext) {
+    if tracer != nil, let head = response.getBytes(at: response.readerIndex, length: response.readableBytes) {
+      tracer?.record(.bytes(HandshakeTrace.record(forHead: head, direction: .serverToClient)))
+    }
+    if keepAlive {
+      context.writeAndFlush(wrapOutboundOut(response), promise: nil)
+      phase = .routing(HTTPRequestParser(maxHeadBytes: 8192))
+      arm(deadline: .now() + TimeAmount(configuration.idleTimeout ?? configuration.handshakeTimeout))
+    } else {
+      phase = .closed
+      let channel = context.channel
+      context.writeAndFlush(wrapOutboundOut(response)).whenComplete { _ in channel.close(promise: nil) }
+    }
+  }
+
+  // MARK: WebSocket
+
+  private func startWebSocket(_ request: HTTPRequestParser.Completed, path: String, context: ChannelHandlerContext) {
+    var policy = ServerHandshakePolicy(subprotocols: configuration.subprotocols)
+    if !configuration.allowedOrigins.isEmpty {
+      let allowed = Set(configuration.allowedOrigins)
+      policy.originPolicy = { origin in origin.map { allowed.contains($0) } ?? false }
+    }
+    var connection = Connection(
+      server: policy, configuration: configuration.connectionConfiguration(), now: now(), observer: tracer)
+    room = path
+    phase = .websocket
+    // The Connection reads the request itself (it already passed the head once: cheap), then
+    // whatever followed it in the same read.
+    connection.receive(request.headBytes + request.leftover)
+    self.connection = connection
+    pump(context: context)
+    flushIfNeeded(context: context)
+  }
+
+  /// Handles what the Connection produced: events for the application, bytes to write, the
+  /// decision to close TCP, the next timer.
+  private func pump(context: ChannelHandlerContext) {
+    pumping = true
+    defer { pumping = false }
+    drainEvents(context: context)
+    writeOutbound(context: context)
+    guard let connection else { return }
+    if connection.shouldCloseTransport && connection.queuedBytes == 0 {
+      // Close TCP once everything written so far (the close frame) has gone out: write
+      // promises complete in order, so an empty write's promise marks the end.
+      phase = .closed
+      timer?.cancel()
+      wroteSinceFlush = false
+      let channel = context.channel
+      context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
+      return
+    }
+    if let deadline = connection.nextDeadline {
+      arm(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds))))
+    }
+  }
+
+  private func drainEvents(context: ChannelHandlerContext) {
+    while let event = connection?.nextEvent() {
+      switch event {
+      case .opened:
+        // Chat rooms are request paths; every open WebSocket is a member (shutdown reaches all).
+        server.join(ServerContext.Member(id: id, room: room, handler: NIOLoopBound(self, eventLoop: context.eventLoop)))
+      case .text(let text):
+        dispatch(.text(text))
+      case .binary(let bytes):
+        dispatch(.binary(bytes))
+      case .handshakeFailed, .ping, .pong, .closeReceived, .failed, .closed:
+        break  // the Connection answers pings and closes by itself; the tracer saw it all
+      }
+    }
+  }
+
+  private func dispatch(_ message: OutgoingMessage) {
+    switch configuration.mode {
+    case .echo: deliver(message)
+    case .chat, .broadcast: server.publish(message, from: id, room: room, mode: configuration.mode)
+    }
+  }
+
+  /// Sends a message to this client; a client whose queue is full is closed (1008): it is not
+  /// reading, and a server must not buffer for it without bound.
+  func deliver(_ message: OutgoingMessage) {
+    guard case .websocket = phase, connection?.state == .open else { return }
+    do {
+      switch message {
+      case .text(let text): try connection?.send(text: text)
+      case .binary(let bytes): try connection?.send(binary: bytes)
+      }
+    } catch .outboundQueueFull {
+      tracer?.note("client is not reading: closing with 1008")
+      try? connection?.close(code: .policyViolation, reason: "not reading fast enough")
+    } catch {
+      tracer?.note("cannot send: \(error)")
+    }
+    // From inside our own pump (echo), the pump writes it; from another connection (chat,
+    // broadcast) or another task, write and flush now.
+    if !pumping, let context {
+      pump(context: context)
+      flushIfNeeded(context: context)
+    }
+  }
+
+  /// Shutdown: close with 1001 and let the client answer.
+  func goAway() {
+    guard case .websocket = phase, connection?.state == .open, let context else { return }
+    try? connection?.close(code: .goingAway, reason: "server shutting down")
+    pump(context: context)
+    flushIfNeeded(context: context)
+  }
+
+  private func writeOutbound(context: ChannelHandlerContext) {
+    // While the socket is not writable the bytes stay in the Connection, which enforces the
+    // limit; the transport then stops reading from this client until it catches up.
+    guard context.channel.isWritable else {
+      if !readPaused {
+        readPaused = true
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+      }
+      return
+    }
+    if let out = connection?.takeOutbound() {
+      context.write(wrapOutboundOut(out), promise: nil)
+      wroteSinceFlush = true
+    }
+    if readPaused {
+      readPaused = false
+      context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+      context.read()
+    }
+  }
+
+  private func flushIfNeeded(context: ChannelHandlerContext) {
+    if wroteSinceFlush {
+      wroteSinceFlush = false
+      context.flush()
+    }
+  }
+
+  // MARK: timers
+
+  /// One timer per connection, moved only when the deadline moves earlier; when it fires the
+  /// Connection (or the HTTP phase) decides what is due.
+  private func arm(deadline: NIODeadline) {
+    if let current = timerDeadline, current <= deadline, timer != nil { return }
+    timer?.cancel()
+    timerDeadline = deadline
+    guard let context else { return }
+    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+    timer = context.eventLoop.scheduleTask(deadline: deadline) { loopBound.value.timerFired() }
+  }
+
+  private func timerFired() {
+    timer = nil
+    timerDeadline = nil
+    guard let context else { return }
+    switch phase {
+    case .routing, .body:
+      tracer?.note("request not complete within \(configuration.handshakeTimeout): closing")
+      phase = .closed
+      context.close(promise: nil)
+    case .polling(let client, let keepAlive):
+      server.mailboxes.cancelWait(for: client)
+      respond(status: "204 No Content", body: "", keepAlive: keepAlive, context: context)
+    case .websocket:
+      connection?.advance(to: now())
+      pump(context: context)
+      flushIfNeeded(context: context)
+    case .closed:
+      break
+    }
+  }
+
+  private func now() -> Timestamp {
+    Timestamp(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds))
+  }
+
+  /// `/path?a=b&c=d` → ("/path", ["a": "b", "c": "d"]). Values are used as given (no
+  /// percent-decoding: ids and room names are plain tokens).
+  private func split(_ target: String) -> (String, [String: String]) {
+    let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+    var query: [String: String] = [:]
+    if parts.count == 2 {
+      for pair in parts[1].split(separator: "&") {
+        let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        query[String(kv[0])] = kv.count == 2 ? String(kv[1]) : ""
+      }
+    }
+    return (String(parts.first ?? "/"), query)
+  }
+}
+
+extension TimeAmount {
+  init(_ duration: Duration) {
+    let (seconds, attoseconds) = duration.components
+    self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+}

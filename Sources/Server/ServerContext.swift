@@ -1,0 +1,102 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// What every connection of one server shares: the configuration, the live connections (for
+/// chat rooms, broadcast and shutdown), the long-polling mailboxes, the connection count.
+final class ServerContext: Sendable {
+  let configuration: ServerConfiguration
+  let logger: Logger
+  private let state = NIOLockedValueBox(State())
+  let mailboxes = LongPollMailboxes()
+
+  struct Member {
+    let id: Int
+    let room: String
+    let handler: NIOLoopBound<ServerConnectionHandler>
+  }
+
+  struct State {
+    var nextID = 1
+    var open = 0
+    var accepting = true
+    var members: [Int: Member] = [:]
+  }
+
+  init(configuration: ServerConfiguration, logger: Logger) {
+    self.configuration = configuration
+    self.logger = logger
+  }
+
+  /// A new TCP connection: its id, or nil when the server is full or shutting down.
+  func admit() -> Int? {
+    state.withLockedValue { s in
+      guard s.accepting, s.open < configuration.maxConnections else { return nil }
+      s.open += 1
+      defer { s.nextID += 1 }
+      return s.nextID
+    }
+  }
+
+  /// An id for a connection that is refused (for its trace lines).
+  func refusedID() -> Int {
+    state.withLockedValue { s in
+      defer { s.nextID += 1 }
+      return s.nextID
+    }
+  }
+
+  func release(_ id: Int) {
+    state.withLockedValue { s in
+      s.open -= 1
+      s.members[id] = nil
+    }
+  }
+
+  var openConnections: Int { state.withLockedValue { $0.open } }
+
+  /// Registers an open WebSocket in a room (its request path).
+  func join(_ member: Member) {
+    state.withLockedValue { $0.members[member.id] = member }
+  }
+
+  /// Sends a message to every member of `room` (chat: except the sender) or of the server
+  /// (broadcast), on each member's own event loop.
+  func publish(_ message: OutgoingMessage, from sender: Int, room: String, mode: ServerMode) {
+    let targets = state.withLockedValue { s in
+      s.members.values.filter { m in
+        switch mode {
+        case .chat: m.room == room && m.id != sender
+        case .broadcast: true
+        case .echo: m.id == sender
+        }
+      }
+    }
+    for target in targets {
+      let handler = target.handler
+      if handler.eventLoop.inEventLoop {
+        handler.value.deliver(message)
+      } else {
+        handler.eventLoop.execute { handler.value.deliver(message) }
+      }
+    }
+  }
+
+  /// Stops accepting and asks every open WebSocket to close with 1001.
+  func beginShutdown() {
+    let members = state.withLockedValue { s in
+      s.accepting = false
+      return Array(s.members.values)
+    }
+    for member in members {
+      let handler = member.handler
+      handler.eventLoop.execute { handler.value.goAway() }
+    }
+  }
+}
+
+/// A message to send, as the application chose it.
+enum OutgoingMessage: Sendable {
+  case text(String)
+  case binary(ByteBuffer)
+}

@@ -1,0 +1,79 @@
+import NIOConcurrencyHelpers
+import Trace
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Where live traces are written: standard output or a file. Thread-safe; lines from different
+/// connections never interleave within a record.
+///
+/// `@unchecked Sendable`: the `FILE` pointer is only used under ``lock``.
+public final class TraceSink: @unchecked Sendable {
+  private let file: UnsafeMutablePointer<FILE>?
+  private let lock = NIOLock()
+  let renderer: TraceRenderer
+
+  /// Traces to standard output, in colour when it is a terminal and `NO_COLOR` is unset.
+  public init(colour: Bool? = nil) {
+    self.file = fdopen(dup(STDOUT_FILENO), "w")
+    let tty = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
+    self.renderer = TraceRenderer(style: (colour ?? tty) ? .ansi : .plain)
+  }
+
+  /// Traces to a file (created or truncated), plain text.
+  public init(path: String) throws {
+    guard let f = fopen(path, "w") else {
+      throw TraceSinkError(path: path, reason: String(cString: strerror(errno)))
+    }
+    self.file = f
+    self.renderer = TraceRenderer(style: .plain)
+  }
+
+  deinit {
+    if let file { fclose(file) }
+  }
+
+  /// Writes already rendered text.
+  public func write(_ text: String) {
+    guard let file else { return }
+    lock.withLock {
+      fputs(text, file)
+      fflush(file)
+    }
+  }
+
+  /// An observer for one connection: every line it writes starts with `[c<id>] `.
+  func observer(connection id: Int) -> ConnectionTracer {
+    ConnectionTracer(sink: self, prefix: "[c\(id)] ")
+  }
+}
+
+public struct TraceSinkError: Error, CustomStringConvertible {
+  public var path: String
+  public var reason: String
+  public var description: String { "cannot write the trace to \(path): \(reason)" }
+}
+
+/// Renders one connection's trace events with its id in front of every line.
+final class ConnectionTracer: TraceObserver {
+  let sink: TraceSink
+  let renderer: TraceRenderer
+
+  init(sink: TraceSink, prefix: String) {
+    self.sink = sink
+    var r = sink.renderer
+    r.linePrefix = prefix
+    self.renderer = r
+  }
+
+  func record(_ event: TraceEvent) {
+    sink.write(renderer.render(event))
+  }
+
+  func note(_ text: String) {
+    record(.note(text))
+  }
+}

@@ -1,0 +1,313 @@
+import ArgumentParser
+import Connection
+import Deflate
+import Dispatch
+import Foundation
+import Framing
+import Logging
+import NIOCore
+import Server
+import Trace
+
+@main
+struct WSLab: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "wslab",
+    abstract: "WebSocket, byte by byte: a server, a client, and a tracer that shows every byte.",
+    subcommands: [Serve.self, Connect.self, Decode.self])
+}
+
+// MARK: - serve
+
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a WebSocket server (echo, chat or broadcast), the browser page at /, and long polling.")
+
+  @Option(help: "Address to listen on.") var host = "127.0.0.1"
+  @Option(help: "Port (0: any free port).") var port = 9001
+  @Option(help: "echo | chat (rooms by path) | broadcast.") var mode: ServerMode = .echo
+  @Flag(help: "Do not accept permessage-deflate.") var noDeflate = false
+  @Option(help: "PEM certificate chain: serve wss:// and https://.") var tlsCert: String?
+  @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
+  @Flag(help: "Print every connection's bytes, annotated, as they go.") var trace = false
+  @Option(help: "Write the trace to this file instead of the terminal.") var traceFile: String?
+  @Option(help: "Allow this Origin (repeat for several); others get 403. Default: any.") var allowOrigin: [String] = []
+  @Option(help: "Offer this subprotocol (repeat; server preference order).") var subprotocol: [String] = []
+  @Option(help: "Maximum simultaneous connections (503 beyond).") var maxConnections = 10_000
+  @Option(help: "Maximum frame size in bytes (1009 beyond).") var maxFrameSize = 16 << 20
+  @Option(help: "Maximum message size in bytes, over all fragments (1009 beyond).") var maxMessageSize = 16 << 20
+  @Option(help: "Bytes queued for a client that does not read before it is closed (1008).") var maxQueuedBytes =
+    4 << 20
+  @Option(help: "Seconds for a client to complete its request head (slowloris guard).") var handshakeTimeout = 10.0
+  @Option(help: "Seconds of silence before closing with 1001 (0: never).") var idleTimeout = 120.0
+  @Option(help: "Seconds of silence before a keepalive ping (0: never).") var keepalive = 30.0
+  @Option(help: "Seconds a long-poll request waits for a message.") var pollTimeout = 25.0
+  @Option(help: "Seconds clients get to answer the 1001 close on shutdown.") var shutdownGrace = 3.0
+  @Option(help: "Event loop threads.") var threads = 1
+
+  func run() async throws {
+    var config = ServerConfiguration()
+    config.host = host
+    config.port = port
+    config.mode = mode
+    config.deflate = noDeflate ? .disabled : DeflateOptions()
+    config.tlsCertificatePath = tlsCert
+    config.tlsPrivateKeyPath = tlsKey
+    config.allowedOrigins = allowOrigin
+    config.subprotocols = subprotocol
+    config.maxConnections = maxConnections
+    config.maxFrameSize = maxFrameSize
+    config.maxMessageSize = maxMessageSize
+    config.maxQueuedBytes = maxQueuedBytes
+    config.handshakeTimeout = .seconds(handshakeTimeout)
+    config.idleTimeout = idleTimeout > 0 ? .seconds(idleTimeout) : nil
+    config.keepaliveInterval = keepalive > 0 ? .seconds(keepalive) : nil
+    config.pollTimeout = .seconds(pollTimeout)
+    config.shutdownGracePeriod = .seconds(shutdownGrace)
+    config.threads = threads
+    if (tlsCert == nil) != (tlsKey == nil) { fail("--tls-cert and --tls-key go together") }
+    for path in [tlsCert, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {
+      fail("cannot read \(path)")
+    }
+    do {
+      if let traceFile {
+        config.trace = try TraceSink(path: traceFile)
+      } else if trace {
+        config.trace = TraceSink()
+      }
+    } catch {
+      fail("\(error)")
+    }
+    LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+    let server = WebSocketServer(configuration: config)
+    let address: SocketAddress
+    do {
+      address = try await server.start()
+    } catch {
+      fail("\(error)")
+    }
+    let scheme = config.usesTLS ? "wss" : "ws"
+    let shownHost = host.contains(":") ? "[\(host)]" : host
+    print(
+      "wslab: listening on \(scheme)://\(shownHost):\(address.port ?? port)/ (mode \(mode.rawValue), "
+        + "permessage-deflate \(noDeflate ? "off" : "on"))")
+    fflush(nil)
+    await waitForSignal()
+    print("wslab: shutting down (closing connections with 1001)")
+    fflush(nil)
+    try? await server.shutdown()
+  }
+}
+
+extension ServerMode: ExpressibleByArgument {}
+
+// MARK: - connect
+
+struct Connect: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Connect to a WebSocket server: stdin lines become messages, replies are printed.",
+    discussion: """
+      With --send, sends each message, prints each reply as "< TEXT" (binary: "< binary N bytes: HEX"), \
+      closes with --close-code and prints "closed: CODE ...". Exit status: 0 after a clean close with \
+      1000 or 1001, 1 for any other close, 2 when the connection or handshake failed.
+      With --long-poll the URL is http://HOST:PORT and messages go over the long-polling endpoints.
+      """)
+
+  @Argument(help: "ws://host:port/path, wss://…, or http://host:port with --long-poll.") var url: String
+  @Option(help: "Send this message (repeat for several) and exit after the replies.") var send: [String] = []
+  @Option(help: "Send each --send message this many times.") var count = 1
+  @Flag(help: "Send messages as binary (the text's UTF-8 bytes).") var binary = false
+  @Option(help: "Extra request header 'Name: value' (repeat).") var header: [String] = []
+  @Option(help: "Offer this subprotocol (repeat).") var subprotocol: [String] = []
+  @Option(help: "Origin header to send.") var origin: String?
+  @Flag(help: "Do not offer permessage-deflate.") var noDeflate = false
+  @Flag(help: "Print every byte, annotated.") var trace = false
+  @Option(help: "Close code to send when done.") var closeCode: Int = 1000
+  @Option(help: "Seconds to wait for each reply.") var timeout = 10.0
+  @Flag(help: "Do not verify the server certificate (test certificates).") var insecure = false
+  @Flag(help: "Use HTTP long polling instead of WebSocket.") var longPoll = false
+
+  func run() async throws {
+    let sink = trace ? TraceSink() : nil
+    if longPoll { return try await runLongPoll(sink) }
+    var config = ClientConfiguration()
+    config.deflate = noDeflate ? .disabled : DeflateOptions()
+    config.subprotocols = subprotocol
+    config.origin = origin
+    config.verifiesCertificate = !insecure
+    config.trace = sink
+    for h in header {
+      guard let colon = h.firstIndex(of: ":") else { fail("--header needs 'Name: value', got \"\(h)\"") }
+      config.headers.append(
+        (
+          String(h[..<colon]).trimmingCharacters(in: .whitespaces),
+          String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        ))
+    }
+    let socket: WebSocket
+    do {
+      socket = try await WebSocketClient.connect(to: url, configuration: config)
+    } catch {
+      FileHandle.standardError.write(Data("wslab connect: \(error)\n".utf8))
+      throw ExitCode(2)
+    }
+    let negotiated = socket.opened.extensions.isEmpty ? "none" : socket.opened.extensions.joined(separator: ", ")
+    FileHandle.standardError.write(
+      Data(
+        "connected to \(url) (subprotocol \(socket.opened.subprotocol ?? "none"), extensions \(negotiated))\n".utf8))
+    let messages: [String]
+    if send.isEmpty {
+      messages = []
+      // Interactive: a reader task prints replies while stdin lines are sent.
+      let reader = Task {
+        for try await message in socket.messages { Self.show(message) }
+      }
+      while let line = readLine() {
+        do { try await socket.send(binary ? .binary(ByteBuffer(string: line)) : .text(line)) } catch { break }
+      }
+      _ = try? await socket.close(code: CloseCode(rawValue: UInt16(clamping: closeCode)))
+      _ = try? await reader.value
+    } else {
+      messages = Array(repeating: send, count: max(1, count)).flatMap { $0 }
+    }
+    if !messages.isEmpty {
+      // Replies are printed as they come; the messages go out one after another.
+      let expected = messages.count
+      let replies = Task {
+        var seen = 0
+        for try await message in socket.messages {
+          Self.show(message)
+          seen += 1
+          if seen == expected { break }
+        }
+        return seen
+      }
+      for message in messages {
+        try await socket.send(binary ? .binary(ByteBuffer(string: message)) : .text(message))
+      }
+      do {
+        _ = try await withTimeout(timeout) { try await replies.value }
+      } catch is TimeoutError {
+        replies.cancel()
+        FileHandle.standardError.write(Data("wslab connect: not every reply arrived within \(timeout) s\n".utf8))
+      }
+    }
+    let outcome: CloseOutcome
+    do {
+      outcome = try await socket.close(code: CloseCode(rawValue: UInt16(clamping: closeCode)))
+    } catch {
+      outcome = try await socket.closed
+    }
+    print(
+      "closed: \(outcome.code.rawValue) \(outcome.code.name)" + (outcome.reason.isEmpty ? "" : " \"\(outcome.reason)\"")
+    )
+    fflush(nil)
+    let clean = outcome.wasClean && (outcome.code == .normalClosure || outcome.code == .goingAway)
+    if !clean { throw ExitCode(1) }
+  }
+
+  static func show(_ message: WebSocketMessage) {
+    switch message {
+    case .text(let text): print("< \(text)")
+    case .binary(let bytes):
+      print(
+        "< binary \(bytes.readableBytes) bytes: \(Array(bytes.readableBytesView.prefix(64)).hexString)"
+          + (bytes.readableBytes > 64 ? " …" : ""))
+    }
+    fflush(nil)
+  }
+
+  func runLongPoll(_ sink: TraceSink?) async throws {
+    guard url.hasPrefix("http://"), let parsed = try? WebSocketURL("ws://" + url.dropFirst(7)) else {
+      fail("--long-poll needs http://host:port, got \"\(url)\"")
+    }
+    let client: LongPollClient
+    do {
+      client = try await LongPollClient.connect(
+        host: parsed.host, port: parsed.port, client: "c\(UInt32.random(in: 1...UInt32.max))",
+        room: parsed.target.split(separator: "?").first.map(String.init) ?? "/", trace: sink)
+    } catch {
+      FileHandle.standardError.write(Data("wslab connect: \(error)\n".utf8))
+      throw ExitCode(2)
+    }
+    let messages =
+      send.isEmpty ? Array(AnyIterator { readLine() }) : Array(repeating: send, count: max(1, count)).flatMap { $0 }
+    for message in messages {
+      let sent = try await client.send(Array(message.utf8))
+      let reply = try await client.receive()
+      if reply.status == 200 {
+        Self.show(binary ? .binary(ByteBuffer(bytes: reply.body)) : .text(String(decoding: reply.body, as: UTF8.self)))
+      }
+      FileHandle.standardError.write(
+        Data(
+          "  (\(sent.requestBytes + sent.responseBytes + reply.requestBytes + reply.responseBytes) bytes on the wire for \(message.utf8.count) bytes of message, both ways)\n"
+            .utf8))
+    }
+    await client.close()
+    print("closed: long polling done")
+  }
+}
+
+// MARK: - decode
+
+struct Decode: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Annotate the bytes of a frame, e.g. wslab decode 81 85 37 fa 21 3d 7f 9f 4d 51 58")
+
+  @Argument(help: "Hex bytes (spaces optional).") var hex: [String]
+
+  func run() throws {
+    let digits = hex.joined().filter { !$0.isWhitespace }
+    guard digits.count % 2 == 0, digits.allSatisfy(\.isHexDigit) else {
+      fail("expected hex bytes, got \(hex.joined(separator: " "))")
+    }
+    var bytes: [UInt8] = []
+    var i = digits.startIndex
+    while i < digits.endIndex {
+      let j = digits.index(i, offsetBy: 2)
+      bytes.append(UInt8(digits[i..<j], radix: 16)!)
+      i = j
+    }
+    let style: TraceRenderer.Style = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil ? .ansi : .plain
+    print(TraceRenderer(style: style).render(FrameAnnotator.record(for: bytes)), terminator: "")
+  }
+}
+
+// MARK: - helpers
+
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("wslab: \(message)\n".utf8))
+  Foundation.exit(2)
+}
+
+/// Waits for SIGINT or SIGTERM.
+func waitForSignal() async {
+  signal(SIGINT, SIG_IGN)
+  signal(SIGTERM, SIG_IGN)
+  let (stream, continuation) = AsyncStream<Int32>.makeStream()
+  let sources = [SIGINT, SIGTERM].map { sig in
+    let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+    source.setEventHandler { continuation.yield(sig) }
+    source.resume()
+    return source
+  }
+  for await _ in stream { break }
+  sources.forEach { $0.cancel() }
+}
+
+struct TimeoutError: Error, CustomStringConvertible {
+  var description: String { "no reply in time" }
+}
+
+func withTimeout<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+  try await withThrowingTaskGroup(of: T.self) { group in
+    group.addTask { try await body() }
+    group.addTask {
+      try await Task.sleep(for: .seconds(seconds))
+      throw TimeoutError()
+    }
+    let result = try await group.next()!
+    group.cancelAll()
+    return result
+  }
+}
