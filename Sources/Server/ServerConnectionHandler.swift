@@ -11,7 +11,7 @@ import Trace
 /// driven by a sans-IO ``Connection`` fed with the bytes as they arrive (the hot path: no task
 /// hop, no copy; writes are batched and flushed once per read burst); `GET /` serves the browser
 /// page; `/poll/*` is the long-polling baseline; anything else gets 404.
-final class ServerConnectionHandler: ChannelInboundHandler {
+final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
   typealias InboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
 
@@ -39,6 +39,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   private var readPaused = false
   /// Set while ``pump(context:)`` runs: messages sent from inside it are written by it.
   private var pumping = false
+  /// For an async application: where received messages go, and how the connection ended.
+  private var continuation: AsyncThrowingStream<WebSocketMessage, Error>.Continuation?
+  private var outcome: EventLoopPromise<CloseOutcome>?
 
   init(id: Int, server: ServerContext) {
     self.id = id
@@ -118,6 +121,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       connection?.receiveEOF()
       drainEvents(context: context)
     }
+    continuation?.finish()
+    outcome?.succeed(CloseOutcome(code: .abnormalClosure, reason: "", wasClean: false, initiator: nil))
     phase = .closed
     server.release(id)
     tracer?.note("TCP connection closed")
@@ -298,12 +303,19 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     drainEvents(context: context)
     writeOutbound(context: context)
     guard let connection else { return }
-    if connection.shouldCloseTransport && connection.queuedBytes == 0 {
+    // Close TCP when the Connection says so. If bytes are still queued because the client does
+    // not read (the socket is not writable), waiting for them would wait forever: drop them.
+    if connection.shouldCloseTransport && (connection.queuedBytes == 0 || !context.channel.isWritable) {
       // Close TCP once everything written so far (the close frame) has gone out: write
       // promises complete in order, so an empty write's promise marks the end.
       phase = .closed
       timer?.cancel()
       wroteSinceFlush = false
+      guard context.channel.isWritable else {
+        // Pending writes would never complete: the peer does not read. Cut the connection.
+        context.close(promise: nil)
+        return
+      }
       let channel = context.channel
       context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
       return
@@ -316,14 +328,34 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   private func drainEvents(context: ChannelHandlerContext) {
     while let event = connection?.nextEvent() {
       switch event {
-      case .opened:
+      case .opened(let opened):
         // Chat rooms are request paths; every open WebSocket is a member (shutdown reaches all).
-        server.join(ServerContext.Member(id: id, room: room, handler: NIOLoopBound(self, eventLoop: context.eventLoop)))
+        server.join(
+          ServerContext.Member(id: id, room: room, handler: NIOLoopBound(self, eventLoop: context.eventLoop)))
+        if let application = server.application {
+          let (stream, continuation) = AsyncThrowingStream<WebSocketMessage, Error>.makeStream()
+          self.continuation = continuation
+          let outcome = context.eventLoop.makePromise(of: CloseOutcome.self)
+          self.outcome = outcome
+          let socket = WebSocket(
+            opened: opened, messages: stream,
+            transport: NIOLoopBound(self as any WebSocketTransport, eventLoop: context.eventLoop),
+            outcome: outcome.futureResult)
+          Task { await application(socket) }
+        }
       case .text(let text):
-        dispatch(.text(text))
+        if let continuation { continuation.yield(.text(text)) } else { dispatch(.text(text)) }
       case .binary(let bytes):
-        dispatch(.binary(bytes))
-      case .handshakeFailed, .ping, .pong, .closeReceived, .failed, .closed:
+        if let continuation { continuation.yield(.binary(bytes)) } else { dispatch(.binary(bytes)) }
+      case .failed(let failure):
+        continuation?.finish(throwing: failure)
+        continuation = nil
+      case .closed(let closed):
+        continuation?.finish()
+        continuation = nil
+        outcome?.succeed(closed)
+        outcome = nil
+      case .handshakeFailed, .ping, .pong, .closeReceived:
         break  // the Connection answers pings and closes by itself; the tracer saw it all
       }
     }
@@ -357,6 +389,46 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       pump(context: context)
       flushIfNeeded(context: context)
     }
+  }
+
+  // MARK: transport for an async application
+
+  func send(_ message: WebSocketMessage, promise: EventLoopPromise<Void>) {
+    guard let context, case .websocket = phase else {
+      return promise.fail(WebSocketError.notOpen("the connection is closed"))
+    }
+    do {
+      switch message {
+      case .text(let text): try connection?.send(text: text)
+      case .binary(let bytes): try connection?.send(binary: bytes)
+      }
+    } catch {
+      return promise.fail(WebSocketError.notOpen("\(error)"))
+    }
+    // Resolve when the bytes are written: a slow client slows the sender down.
+    if context.channel.isWritable, let out = connection?.takeOutbound() {
+      context.writeAndFlush(wrapOutboundOut(out), promise: promise)
+    } else {
+      pump(context: context)
+      flushIfNeeded(context: context)
+      promise.succeed()
+    }
+  }
+
+  func ping(promise: EventLoopPromise<Void>) {
+    guard let context else { return promise.fail(WebSocketError.notOpen("the connection is closed")) }
+    do { try connection?.ping() } catch { return promise.fail(WebSocketError.notOpen("\(error)")) }
+    pump(context: context)
+    flushIfNeeded(context: context)
+    promise.succeed()
+  }
+
+  func close(code: CloseCode, reason: String, promise: EventLoopPromise<Void>) {
+    guard let context else { return promise.succeed() }
+    try? connection?.close(code: code, reason: reason)
+    pump(context: context)
+    flushIfNeeded(context: context)
+    promise.succeed()
   }
 
   /// Shutdown: close with 1001 and let the client answer.

@@ -7,6 +7,8 @@ import NIOCore
 final class ServerContext: Sendable {
   let configuration: ServerConfiguration
   let logger: Logger
+  /// For servers written with async/await: called once per open WebSocket, on a task of its own.
+  let application: (@Sendable (WebSocket) async -> Void)?
   private let state = NIOLockedValueBox(State())
   let mailboxes = LongPollMailboxes()
 
@@ -23,9 +25,10 @@ final class ServerContext: Sendable {
     var members: [Int: Member] = [:]
   }
 
-  init(configuration: ServerConfiguration, logger: Logger) {
+  init(configuration: ServerConfiguration, logger: Logger, application: (@Sendable (WebSocket) async -> Void)?) {
     self.configuration = configuration
     self.logger = logger
+    self.application = application
   }
 
   /// A new TCP connection: its id, or nil when the server is full or shutting down.

@@ -241,6 +241,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     }
     if connection.shouldCloseTransport {
       timer?.cancel()
+      guard context.channel.isWritable else {
+        context.close(promise: nil)  // the server does not read: pending writes would never finish
+        return
+      }
       let channel = context.channel
       context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
       return

@@ -19,9 +19,28 @@ public final class WebSocketServer: Sendable {
   private let group: MultiThreadedEventLoopGroup
   private let channel = NIOLockedValueBoxChannel()
 
+  /// A server whose behaviour is ``ServerConfiguration/mode`` (echo, chat, broadcast), run
+  /// entirely on the event loop.
   public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "wslab.server")) {
     self.configuration = configuration
-    self.context = ServerContext(configuration: configuration, logger: logger)
+    self.context = ServerContext(configuration: configuration, logger: logger, application: nil)
+    self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+  }
+
+  /// A server whose behaviour is your code: `application` runs once per open WebSocket, on a
+  /// task of its own, and talks to it with async/await (``WebSocket``).
+  ///
+  /// ```swift
+  /// let server = WebSocketServer(configuration: config) { socket in
+  ///   for try? await message in socket.messages { try? await socket.send(message) }
+  /// }
+  /// ```
+  public init(
+    configuration: ServerConfiguration, logger: Logger = Logger(label: "wslab.server"),
+    application: @escaping @Sendable (WebSocket) async -> Void
+  ) {
+    self.configuration = configuration
+    self.context = ServerContext(configuration: configuration, logger: logger, application: application)
     self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
   }
 

@@ -1,0 +1,242 @@
+import Connection
+import Deflate
+import Foundation
+import Framing
+import NIOCore
+import XCTest
+
+@testable import Server
+
+final class ServerTests: XCTestCase {
+  // MARK: echo
+
+  func testEchoesEverySizeWithAndWithoutDeflate() async throws {
+    let (server, port) = try await startServer()
+    for deflate in [true, false] {
+      var config = ClientConfiguration()
+      config.deflate = deflate ? DeflateOptions() : .disabled
+      let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/echo", configuration: config)
+      XCTAssertEqual(socket.opened.extensions, deflate ? ["permessage-deflate"] : [])
+      let sizes = [0, 1, 125, 126, 65535, 65536, 1 << 20]
+      var sent: [WebSocketMessage] = []
+      for (i, size) in sizes.enumerated() {
+        let m: WebSocketMessage =
+          i % 2 == 0
+          ? .text(String(repeating: "é", count: size / 2) + (size % 2 == 1 ? "a" : ""))
+          : .binary(ByteBuffer(bytes: (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7) }))
+        sent.append(m)
+        try await socket.send(m)
+      }
+      let received = try await collect(socket, sent.count, seconds: 10)
+      XCTAssertEqual(received, sent, "deflate \(deflate)")
+      let outcome = try await socket.close()
+      XCTAssertEqual(outcome.code, .normalClosure)
+      XCTAssertTrue(outcome.wasClean)
+    }
+    try await server.shutdown()
+  }
+
+  func testFragmentedMessageAndPingFromARawClient() async throws {
+    let (server, port) = try await startServer { $0.deflate = .disabled }
+    let raw = try await RawClient(port: port)
+    try await raw.send(upgradeRequest(port: port))
+    let ok1 = await raw.wait { $0.text.contains("\r\n\r\n") }
+    XCTAssertTrue(ok1)
+    let head = raw.bytes.count
+    let enc = FrameEncoder()
+    let key = MaskingKey(1, 2, 3, 4)
+    try await raw.send(
+      enc.frameBytes(opcode: .text, fin: false, maskingKey: key, payload: Array("Hel".utf8))
+        + enc.frameBytes(opcode: .ping, maskingKey: key, payload: Array("p".utf8))
+        + enc.frameBytes(opcode: .continuation, maskingKey: key, payload: Array("lo".utf8)))
+    let ok2 = await raw.wait { $0.bytes.count >= head + 3 + 7 }
+    XCTAssertTrue(ok2)
+    // The pong (answered at once, between the fragments) and the echo of the whole message.
+    XCTAssertEqual(Array(raw.bytes[head...]), [0x8a, 0x01, 0x70] + [0x81, 0x05] + Array("Hello".utf8))
+    await raw.close()
+    try await server.shutdown()
+  }
+
+  // MARK: limits, each with its status or close code
+
+  func testOversizeMessageGets1009() async throws {
+    let (server, port) = try await startServer { $0.maxMessageSize = 1000 }
+    let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
+    try await socket.send(.binary(ByteBuffer(repeating: 1, count: 2000)))
+    let outcome = try await socket.closed
+    XCTAssertEqual(outcome.code, .messageTooBig)
+    try await server.shutdown()
+  }
+
+  func testTooManyConnectionsGet503() async throws {
+    let (server, port) = try await startServer { $0.maxConnections = 1 }
+    let first = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
+    let second = try await RawClient(port: port)
+    let ok3 = await second.wait { $0.isClosed }
+    XCTAssertTrue(ok3)
+    XCTAssertTrue(second.text.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"), second.text)
+    _ = try await first.close()
+    try await server.shutdown()
+  }
+
+  func testSlowlorisHandshakeIsCut() async throws {
+    let (server, port) = try await startServer { $0.handshakeTimeout = .milliseconds(300) }
+    let raw = try await RawClient(port: port)
+    try await raw.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgr")
+    let start = Date()
+    let ok4 = await raw.wait(3) { $0.isClosed }
+    XCTAssertTrue(ok4)
+    XCTAssertLessThan(Date().timeIntervalSince(start), 2.5)
+    try await server.shutdown()
+  }
+
+  func testOriginNotAllowedGets403() async throws {
+    let (server, port) = try await startServer { $0.allowedOrigins = ["http://good.example"] }
+    let raw = try await RawClient(port: port)
+    try await raw.send(upgradeRequest(port: port, extra: "Origin: http://evil.example\r\n"))
+    let ok5 = await raw.wait { $0.isClosed }
+    XCTAssertTrue(ok5)
+    XCTAssertTrue(raw.text.hasPrefix("HTTP/1.1 403 Forbidden\r\n"), raw.text)
+    var config = ClientConfiguration()
+    config.origin = "http://good.example"
+    let ok = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/", configuration: config)
+    _ = try await ok.close()
+    try await server.shutdown()
+  }
+
+  func testSlowReaderIsClosedNotBufferedForever() async throws {
+    // Chat: the talker's messages go to the other member of the room only.
+    let (server, port) = try await startServer {
+      $0.mode = .chat
+      $0.maxQueuedBytes = 256 * 1024
+      $0.closeTimeout = .milliseconds(300)
+      $0.deflate = .disabled
+    }
+    // A member that completes the handshake and then never reads.
+    let slow = try await RawClient(port: port)
+    try await slow.send(upgradeRequest(path: "/room", port: port))
+    let upgraded = await slow.wait { $0.text.contains("\r\n\r\n") }
+    XCTAssertTrue(upgraded)
+    try await slow.channel.setOption(.autoRead, value: false).get()
+    let talker = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/room")
+    XCTAssertEqual(server.openConnections, 2)
+    let chunk = ByteBuffer(repeating: 0x61, count: 16 * 1024)
+    var sent = 0
+    while server.openConnections == 2 && sent < 3000 {
+      try await talker.send(.binary(chunk))
+      sent += 1
+      if sent % 100 == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    }
+    let deadline = Date().addingTimeInterval(5)
+    while server.openConnections >= 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    XCTAssertEqual(server.openConnections, 1, "the server dropped the member that does not read")
+    XCTAssertLessThan(sent, 3000, "well before 48 MB were queued for it")
+    // The talker is still served.
+    try await talker.send(text: "still here")
+    let outcome = try await talker.close()
+    XCTAssertEqual(outcome.code, .normalClosure)
+    await slow.close()
+    try await server.shutdown()
+  }
+
+  // MARK: modes
+
+  func testChatRoomsByPath() async throws {
+    let (server, port) = try await startServer { $0.mode = .chat }
+    let a = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/room1")
+    let b = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/room1")
+    let c = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/room2")
+    try await a.send(text: "hi room1")
+    let got7 = try await collect(b, 1)
+    XCTAssertEqual(got7, [.text("hi room1")])
+    try await c.send(text: "only me")
+    try await b.send(text: "back to a")
+    let got8 = try await collect(a, 1)
+    XCTAssertEqual(got8, [.text("back to a")], "a sees b, not c")
+    for s in [a, b, c] { _ = try await s.close() }
+    try await server.shutdown()
+  }
+
+  func testAsyncApplication() async throws {
+    let (server, port) = try await startServer { _ in
+    } application: { socket in
+      do {
+        for try await message in socket.messages {
+          if case .text(let text) = message { try await socket.send(text: text.uppercased()) }
+        }
+      } catch {}
+    }
+    let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
+    try await socket.send(text: "shout")
+    let got9 = try await collect(socket, 1)
+    XCTAssertEqual(got9, [.text("SHOUT")])
+    _ = try await socket.close()
+    try await server.shutdown()
+  }
+
+  func testGracefulShutdownSends1001() async throws {
+    let (server, port) = try await startServer()
+    let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
+    try await server.shutdown()
+    let outcome = try await socket.closed
+    XCTAssertEqual(outcome.code, .goingAway)
+    XCTAssertTrue(outcome.wasClean)
+  }
+
+  func testSecureWebSocket() async throws {
+    let (cert, key) = try makeTestCertificate()
+    let (server, port) = try await startServer {
+      $0.tlsCertificatePath = cert
+      $0.tlsPrivateKeyPath = key
+    }
+    var config = ClientConfiguration()
+    config.verifiesCertificate = false
+    let socket = try await WebSocketClient.connect(to: "wss://127.0.0.1:\(port)/", configuration: config)
+    try await socket.send(text: "over TLS")
+    let got10 = try await collect(socket, 1)
+    XCTAssertEqual(got10, [.text("over TLS")])
+    _ = try await socket.close()
+    try await server.shutdown()
+  }
+
+  // MARK: HTTP: the page and long polling
+
+  func testBrowserPageAndNotFound() async throws {
+    let (server, port) = try await startServer()
+    let page = try await RawClient(port: port)
+    try await page.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    let ok11 = await page.wait { $0.isClosed }
+    XCTAssertTrue(ok11)
+    XCTAssertTrue(page.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+    XCTAssertTrue(page.text.contains("<html"))
+    let missing = try await RawClient(port: port)
+    try await missing.send("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    let ok12 = await missing.wait { $0.isClosed }
+    XCTAssertTrue(ok12)
+    XCTAssertTrue(missing.text.hasPrefix("HTTP/1.1 404 Not Found\r\n"))
+    try await server.shutdown()
+  }
+
+  func testLongPollingEchoAndTimeout() async throws {
+    let (server, port) = try await startServer { $0.pollTimeout = .milliseconds(300) }
+    let client = try await LongPollClient.connect(host: "127.0.0.1", port: port, client: "t1")
+    let sent = try await client.send(Array("hello".utf8))
+    XCTAssertEqual(sent.status, 204)
+    let reply = try await client.receive()
+    XCTAssertEqual(reply.status, 200)
+    XCTAssertEqual(reply.body, Array("hello".utf8))
+    XCTAssertGreaterThan(reply.requestBytes + reply.responseBytes, 100, "HTTP heads cost far more than a frame")
+    let empty = try await client.receive()  // nothing to collect: the server holds it, then 204
+    XCTAssertEqual(empty.status, 204)
+    // A waiting request is answered as soon as a message arrives.
+    let other = try await LongPollClient.connect(host: "127.0.0.1", port: port, client: "t1")
+    async let waiting = client.receive()
+    try await Task.sleep(for: .milliseconds(50))
+    try await other.send(Array("late".utf8))
+    let woke = try await waiting
+    XCTAssertEqual(woke.body, Array("late".utf8))
+    await client.close()
+    await other.close()
+    try await server.shutdown()
+  }
+}
