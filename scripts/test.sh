@@ -1,21 +1,45 @@
 #!/usr/bin/env bash
-# Builds and runs the whole test suite, then prints a one-line summary ("N passed, N failed").
+# The whole test suite: unit, RFC-vector, golden-lesson and real-socket tests (XCTest), then the
+# real peers (Python websockets, Node ws, headless Chromium) against wslab. Ends with one line,
+# "N passed, N failed", counting both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT="${SWIFT:-swift}"
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+peers_log="$(mktemp)"
+trap 'rm -f "$log" "$peers_log"' EXIT
+
 "$SWIFT" build --build-tests
 status=0
 "$SWIFT" test --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?
-# XCTest's last "Executed N tests, with M failures" line is the total.
 summary="$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 || true)"
-if [ -n "$summary" ]; then
-  total="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")"
-  failed="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")"
-  echo "$((total - failed)) passed, $failed failed"
-else
-  echo "test summary not found in the XCTest output" >&2
-  [ "$status" -ne 0 ] || status=1
+if [ -z "$summary" ]; then
+  echo "test: the XCTest summary is missing from the output" >&2
+  exit 1
 fi
-exit "$status"
+total="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")"
+failed="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")"
+passed=$((total - failed))
+
+# Real peers. A peer that cannot be installed fails the run; it is never skipped.
+peer_status=0
+if bash scripts/install-peers.sh; then
+  WSLAB="$("$SWIFT" build --show-bin-path)/wslab" bash scripts/peer-tests.sh >"$peers_log" 2>&1 || peer_status=$?
+  # Show the peers' report, but keep its own summary line out of the way of the final one.
+  grep -vE '^[0-9]+ passed, [0-9]+ failed$' "$peers_log" || true
+  peer_summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$peers_log" | tail -1 || true)"
+  if [ -n "$peer_summary" ]; then
+    passed=$((passed + $(cut -d' ' -f1 <<<"$peer_summary")))
+    failed=$((failed + $(cut -d' ' -f3 <<<"$peer_summary")))
+  else
+    echo "test: the peer tests printed no summary" >&2
+    failed=$((failed + 1))
+  fi
+else
+  echo "test: the real peers could not be installed" >&2
+  failed=$((failed + 1))
+  peer_status=1
+fi
+
+echo "$passed passed, $failed failed"
+if [ "$status" -ne 0 ] || [ "$peer_status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi

@@ -19,6 +19,7 @@ public final class TraceSink: @unchecked Sendable {
   /// Traces to standard output, in colour when it is a terminal and `NO_COLOR` is unset.
   public init(colour: Bool? = nil) {
     self.file = fdopen(dup(STDOUT_FILENO), "w")
+    self.memoryBuffer = nil
     let tty = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
     self.renderer = TraceRenderer(style: (colour ?? tty) ? .ansi : .plain)
   }
@@ -29,8 +30,31 @@ public final class TraceSink: @unchecked Sendable {
       throw TraceSinkError(path: path, reason: String(cString: strerror(errno)))
     }
     self.file = f
+    self.memoryBuffer = nil
     self.renderer = TraceRenderer(style: .plain)
   }
+
+  /// Keeps the trace in memory (plain text) until ``drain()`` — for lessons and tests.
+  public static func memory() -> TraceSink { TraceSink(memory: ()) }
+
+  private let memoryBuffer: NIOLockedValueBox<String>?
+
+  private init(memory: Void) {
+    self.file = nil
+    self.memoryBuffer = NIOLockedValueBox("")
+    self.renderer = TraceRenderer(style: .plain)
+  }
+
+  /// The text written since the last drain (memory sinks only).
+  public func drain() -> String {
+    memoryBuffer?.withLockedValue { text in
+      defer { text = "" }
+      return text
+    } ?? ""
+  }
+
+  /// The text written so far, without draining it (memory sinks only).
+  public var contents: String { memoryBuffer?.withLockedValue { $0 } ?? "" }
 
   deinit {
     if let file { fclose(file) }
@@ -38,6 +62,10 @@ public final class TraceSink: @unchecked Sendable {
 
   /// Writes already rendered text.
   public func write(_ text: String) {
+    if let memoryBuffer {
+      memoryBuffer.withLockedValue { $0 += text }
+      return
+    }
     guard let file else { return }
     lock.withLock {
       fputs(text, file)

@@ -5,6 +5,7 @@ import Handshake
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Trace
 
 /// How a client connects.
 public struct ClientConfiguration: Sendable {
@@ -22,6 +23,11 @@ public struct ClientConfiguration: Sendable {
   /// Verify the server's certificate for wss:// (off: `--insecure`, for test certificates).
   public var verifiesCertificate = true
   public var trace: TraceSink?
+  /// Connection id shown in trace lines (`[c1]`).
+  public var traceID = 1
+  /// A fixed seed for the key and masks: the same bytes on every run, for lessons and tests
+  /// only (real clients must use unpredictable masks, RFC 6455 §10.3). Nil: system randomness.
+  public var deterministicSeed: UInt64?
 
   public init() {}
 }
@@ -103,6 +109,8 @@ public enum WebSocketClient {
     let tls = tlsContext
     let requestOptions = options
     let trace = configuration.trace
+    let traceID = configuration.traceID
+    let seed = configuration.deterministicSeed
     let opened = group.any().makePromise(of: WebSocket.self)
     do {
       _ = try await ClientBootstrap(group: group)
@@ -115,10 +123,12 @@ public enum WebSocketClient {
               try channel.pipeline.syncOperations.addHandler(
                 try NIOSSLClientHandler(context: tls, serverHostname: hostname))
             }
+            let random: any RandomNumberGenerator =
+              seed.map { SeededRandom(seed: $0) } ?? SystemRandomNumberGenerator()
             let connection = Connection(
-              client: requestOptions, configuration: connectionConfiguration,
+              client: requestOptions, configuration: connectionConfiguration, random: random,
               now: Timestamp(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds)),
-              observer: trace?.observer(connection: 1))
+              observer: trace?.observer(connection: traceID))
             let handler = ClientConnectionHandler(connection: connection, eventLoop: channel.eventLoop)
             handler.opened.cascade(to: opened)
             try channel.pipeline.syncOperations.addHandler(handler)
@@ -127,7 +137,12 @@ public enum WebSocketClient {
         .connect(host: target.host, port: target.port).get()
     } catch {
       opened.fail(error)
-      throw WebSocketError.connectionFailed("cannot connect to \(target.host):\(target.port): \(error)")
+      let text = "\(error)"
+      let why =
+        text.contains("refused")
+        ? "connection refused (is a server listening there?)"
+        : text.contains("timed out") || text.contains("Timeout") ? "timed out" : text
+      throw WebSocketError.connectionFailed("cannot connect to \(target.host):\(target.port): \(why)")
     }
     return try await opened.futureResult.get()
   }
