@@ -122,6 +122,16 @@ let package = Package(
       exclude: ["README.md"],
       swiftSettings: swiftSettings
     ),
+    .executableTarget(
+      name: "Lesson05",
+      dependencies: [
+        "LessonSupport", "Server", "Connection", "Deflate", "Framing", "Trace",
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
+      path: "Lessons/05-server",
+      exclude: ["README.md"],
+      swiftSettings: swiftSettings
+    ),
 
     .testTarget(name: "TraceTests", dependencies: ["Trace", "CZlib"], swiftSettings: swiftSettings),
     .testTarget(
@@ -156,7 +166,7 @@ let package = Package(
     ),
     .testTarget(
       name: "LessonTests",
-      dependencies: ["Lesson01", "Lesson02", "Lesson03", "Lesson04"],
+      dependencies: ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05"],
       resources: [.copy("Golden")],
       swiftSettings: swiftSettings
     ),

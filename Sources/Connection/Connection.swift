@@ -312,7 +312,7 @@ public struct Connection {
         startClose(ClosePayload(code: .goingAway, reason: "idle timeout"))
       } else if let interval = configuration.keepaliveInterval, !keepalivePingSent, now >= lastReceived + interval {
         keepaliveCounter &+= 1
-        let payload = withUnsafeBytes(of: keepaliveCounter.bigEndian) { Array($0) }
+        let payload = Array("keepalive \(keepaliveCounter)".utf8)
         note("nothing received for \(interval): keepalive ping")
         if queue(opcode: .ping, payload: ByteBuffer(bytes: payload), automatic: true) { keepalivePingSent = true }
       }

@@ -7,8 +7,18 @@ import Trace
 /// and cover the bytes exactly. Bytes after the empty line (a body, or frame data) become one last
 /// field.
 public enum HandshakeTrace {
-  /// The annotated record for a request or response head.
-  public static func record(forHead bytes: [UInt8], direction: TraceDirection) -> TraceRecord {
+  /// What the HTTP message is for: the meanings differ.
+  public enum Purpose: Sendable {
+    /// The opening handshake (RFC 6455 §4) or its refusal.
+    case webSocketHandshake
+    /// Plain HTTP, such as the long-polling baseline: the body is a message.
+    case http
+  }
+
+  /// The annotated record for a request or response head (and what follows it).
+  public static func record(
+    forHead bytes: [UInt8], direction: TraceDirection, purpose: Purpose = .webSocketHandshake
+  ) -> TraceRecord {
     var fields: [TraceField] = []
     var start = 0
     var isResponse = false
@@ -28,17 +38,32 @@ public enum HandshakeTrace {
           isResponse = true
           let parsed = try? HTTPResponseHead(startLine: content)
           status = parsed?.status
-          title = "HTTP response head: \(parsed.map { "\($0.status) \($0.reason)" } ?? text)"
-          fields.append(statusLineField(range: range, text: text, status: status))
-        } else {
-          title = "HTTP request head: " + text
+          title =
+            (purpose == .http ? "HTTP response: " : "HTTP response head: ")
+            + (parsed.map { "\($0.status) \($0.reason)" } ?? text)
           fields.append(
-            TraceField(
-              range: range, name: "request line", value: text,
-              meaning: content.starts(with: "GET ".utf8)
-                ? "a GET request over HTTP/1.1 or later asks for the upgrade"
-                : "the opening handshake must be a GET request over HTTP/1.1 or later",
-              section: "RFC 6455 §4.1"))
+            purpose == .http
+              ? TraceField(
+                range: range, name: "status line", value: text,
+                meaning: status == 200
+                  ? "200 OK: the body is the message"
+                  : status == 204
+                    ? "204 No Content: nothing to deliver (accepted, or no message in time)" : "the status",
+                section: "RFC 9112 §4")
+              : statusLineField(range: range, text: text, status: status))
+        } else {
+          title = (purpose == .http ? "HTTP request: " : "HTTP request head: ") + text
+          fields.append(
+            purpose == .http
+              ? TraceField(
+                range: range, name: "request line", value: text,
+                meaning: "method, target (path and query), protocol version", section: "RFC 9112 §3")
+              : TraceField(
+                range: range, name: "request line", value: text,
+                meaning: content.starts(with: "GET ".utf8)
+                  ? "a GET request over HTTP/1.1 or later asks for the upgrade"
+                  : "the opening handshake must be a GET request over HTTP/1.1 or later",
+                section: "RFC 6455 §4.1"))
         }
       } else if content.isEmpty {
         ended = true
@@ -47,20 +72,27 @@ public enum HandshakeTrace {
             range: range, name: "end of head", value: "",
             meaning: "an empty line ends the head", section: "RFC 9112 §2.1"))
       } else {
-        fields.append(headerField(range: range, content: content, isResponse: isResponse, status: status))
+        var field = headerField(range: range, content: content, isResponse: isResponse, status: status)
+        if purpose == .http && field.section == nil { field.meaning = "a header field this exchange does not need" }
+        if purpose == .http && HTTPSyntax.lowercased(field.name) == "host" {
+          field.meaning = "the server's host and port; required in every HTTP/1.1 request"
+          field.section = "RFC 9112 §3.2"
+        }
+        fields.append(field)
       }
       start = end
     }
     if start < bytes.count {
       let rest = bytes[start...]
-      let isFrames = status == nil || status == 101
+      let isFrames = purpose == .webSocketHandshake && (status == nil || status == 101)
       fields.append(
         TraceField(
           range: start..<bytes.count, name: isFrames ? "after head" : "body",
           value: Trace.quoted(rest),
           meaning: isFrames
             ? "bytes after the head: WebSocket frames for the frame layer"
-            : "the response body: why the server refused",
+            : purpose == .http
+              ? "the body: the message itself, \(rest.count) bytes" : "the response body: why the server refused",
           section: isFrames ? "RFC 6455 §5" : "RFC 9112 §6"))
     }
     return TraceRecord(
@@ -162,6 +194,8 @@ public enum HandshakeTrace {
       return ("the size of the body in bytes", "RFC 9110 §8.6")
     case "content-type":
       return ("the body's media type", "RFC 9110 §8.3")
+    case "cache-control":
+      return ("no-store: caches must not keep this response", "RFC 9111 §5.2")
     default:
       return ("not used by the WebSocket handshake", nil)
     }

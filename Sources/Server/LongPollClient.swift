@@ -83,7 +83,9 @@ public final class LongPollClient: Sendable {
 
   private func exchange(_ request: [UInt8]) async throws -> Exchange {
     if let trace {
-      trace.write(trace.renderer.render(.bytes(HandshakeTrace.record(forHead: request, direction: .clientToServer))))
+      trace.write(
+        trace.renderer.render(
+          .bytes(HandshakeTrace.record(forHead: request, direction: .clientToServer, purpose: .http))))
     }
     try await channel.writeAndFlush(ByteBuffer(bytes: request))
     var parser = HTTPResponseParser()
@@ -111,7 +113,8 @@ public final class LongPollClient: Sendable {
     if let trace {
       trace.write(
         trace.renderer.render(
-          .bytes(HandshakeTrace.record(forHead: response.headBytes + body, direction: .serverToClient))))
+          .bytes(HandshakeTrace.record(forHead: response.headBytes + body, direction: .serverToClient, purpose: .http)))
+      )
     }
     return Exchange(
       status: response.head.status, body: body, requestBytes: request.count,

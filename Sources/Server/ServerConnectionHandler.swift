@@ -145,7 +145,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
       startWebSocket(request, path: path, context: context)  // the Connection traces the head
       return
     }
-    tracer?.record(.bytes(HandshakeTrace.record(forHead: request.headBytes, direction: .clientToServer)))
+    tracer?.record(
+      .bytes(HandshakeTrace.record(forHead: request.headBytes, direction: .clientToServer, purpose: .http)))
     let keepAlive = head.version >= .http1_1 && !head.headers.contains(token: "close", in: "Connection")
     switch (head.method, path) {
     case ("GET", "/"), ("GET", "/index.html"):
@@ -262,7 +263,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
 
   private func send(_ response: ByteBuffer, keepAlive: Bool, context: ChannelHandlerContext) {
     if tracer != nil, let head = response.getBytes(at: response.readerIndex, length: response.readableBytes) {
-      tracer?.record(.bytes(HandshakeTrace.record(forHead: head, direction: .serverToClient)))
+      tracer?.record(.bytes(HandshakeTrace.record(forHead: head, direction: .serverToClient, purpose: .http)))
     }
     if keepAlive {
       context.writeAndFlush(wrapOutboundOut(response), promise: nil)

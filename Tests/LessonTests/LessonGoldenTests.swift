@@ -66,10 +66,12 @@ final class LessonGoldenTests: XCTestCase {
   func testLesson02Framing() throws { try assertMatchesGolden("Lesson02", "02-framing") }
   func testLesson03Connection() throws { try assertMatchesGolden("Lesson03", "03-connection") }
   func testLesson04Deflate() throws { try assertMatchesGolden("Lesson04", "04-deflate") }
+  /// Runs a real server and clients on 127.0.0.1 (ports normalised in the output).
+  func testLesson05Server() throws { try assertMatchesGolden("Lesson05", "05-server") }
 
   /// Plain output never contains escape sequences, and the output does not depend on the run.
   func testLessonsArePlainWhenNotATerminalAndDeterministic() throws {
-    for lesson in ["Lesson01", "Lesson02", "Lesson03", "Lesson04"] {
+    for lesson in ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05"] {
       let (first, _) = try run(lesson, arguments: [])
       let (second, _) = try run(lesson, arguments: [])
       XCTAssertFalse(first.contains("\u{1b}["), "\(lesson) printed ANSI escapes to a pipe")

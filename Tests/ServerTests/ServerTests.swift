@@ -240,3 +240,32 @@ final class ServerTests: XCTestCase {
     try await server.shutdown()
   }
 }
+
+/// The README's two examples, as written there (port 0 instead of 9001), so they keep compiling
+/// and working.
+final class ReadmeExampleTests: XCTestCase {
+  func testReadmeEchoServerAndClient() async throws {
+    var config = ServerConfiguration()
+    config.port = 0
+    let server = WebSocketServer(configuration: config) { socket in
+      do {
+        for try await message in socket.messages { try await socket.send(message) }
+      } catch {}  // the connection failed; `socket.closed` says how
+    }
+    let port = try await server.start().port!
+
+    let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
+    XCTAssertEqual(socket.opened.extensions, ["permessage-deflate"])
+    try await socket.send(text: "hello")
+    var echoed: WebSocketMessage?
+    for try await message in socket.messages {
+      echoed = message
+      break
+    }
+    XCTAssertEqual(echoed, .text("hello"))
+    let outcome = try await socket.close(code: .normalClosure)
+    XCTAssertEqual(outcome.code, .normalClosure)
+    XCTAssertTrue(outcome.wasClean)
+    try await server.shutdown()
+  }
+}
