@@ -83,11 +83,13 @@ struct Wire {
       progress = false
       if let bytes = client.takeOutbound() {
         server.receive(bytes)
+        _ = server.drainEvents()  // the application's view; the trace already shows each event
         report(serverSide)
         progress = true
       }
       if let bytes = server.takeOutbound() {
         client.receive(bytes)
+        _ = client.drainEvents()
         report(clientSide)
         progress = true
       }
@@ -95,6 +97,7 @@ struct Wire {
         serverTCPOpen = false
         lesson.line(String(diagram.arrow(.serverToClient, "TCP FIN: the server closes the connection").dropFirst(2)))
         client.receiveEOF()
+        _ = client.drainEvents()
         report(clientSide)
         progress = true
       }
@@ -102,6 +105,7 @@ struct Wire {
         clientTCPOpen = false
         lesson.line(String(diagram.arrow(.clientToServer, "TCP FIN: the client closes its end").dropFirst(2)))
         server.receiveEOF()
+        _ = server.drainEvents()
         report(serverSide)
         progress = true
       }

@@ -17,6 +17,11 @@ import Trace
 ///                             \----close received, answered---------------> CLOSED
 /// ```
 ///
+/// Drain the events after every input. A close frame that arrives behind messages the
+/// application has not taken yet is held back until they are drained, so the application can
+/// still answer them (RFC 6455 §5.5.1 lets an endpoint finish its message before it answers a
+/// close; Autobahn case 7.1.1 expects it).
+///
 /// The Connection does no I/O, reads no clock and starts no threads, so tests and lessons run it
 /// entirely in memory. Every state change, note and frame is reported to ``observer``.
 public struct Connection {
@@ -132,6 +137,8 @@ public struct Connection {
   /// its bytes cannot be validated before the extension has run.
   private var messageIsTransformed = false
   private var pendingPong: ByteBuffer?
+  /// A received close frame held back until the messages before it are drained.
+  private var pendingClose: ByteBuffer?
   private var finished = false
 
   // MARK: creating
@@ -218,6 +225,12 @@ public struct Connection {
 
   /// The next event, or nil when there is none.
   public mutating func nextEvent() -> ConnectionEvent? {
+    if eventIndex == events.count, let payload = pendingClose {
+      // Every message that arrived before the close has been handed out (and could be
+      // answered): now take the close.
+      pendingClose = nil
+      receiveClose(payload)
+    }
     guard eventIndex < events.count else { return nil }
     let event = events[eventIndex]
     eventIndex += 1
@@ -248,14 +261,15 @@ public struct Connection {
 
   /// When the transport should call ``advance(to:)`` next (nil: no timer is running).
   public var nextDeadline: Timestamp? {
-    var candidates: [Timestamp] = []
-    if let handshakeDeadline, state == .connecting { candidates.append(handshakeDeadline) }
-    if let closeDeadline, !finished || !shouldCloseTransport { candidates.append(closeDeadline) }
+    var earliest: Timestamp?
+    func consider(_ t: Timestamp) { if earliest.map({ t < $0 }) ?? true { earliest = t } }
+    if let handshakeDeadline, state == .connecting { consider(handshakeDeadline) }
+    if let closeDeadline, !finished || !shouldCloseTransport { consider(closeDeadline) }
     if state == .open {
-      if let k = configuration.keepaliveInterval, !keepalivePingSent { candidates.append(lastReceived + k) }
-      if let idle = configuration.idleTimeout { candidates.append(lastReceived + idle) }
+      if let k = configuration.keepaliveInterval, !keepalivePingSent { consider(lastReceived + k) }
+      if let idle = configuration.idleTimeout { consider(lastReceived + idle) }
     }
-    return candidates.min()
+    return earliest
   }
 
   // MARK: input
@@ -274,7 +288,8 @@ public struct Connection {
       receiveHandshake(buffer)
     case .open, .closing:
       decoder.append(buffer)
-      processFrames()
+      // Nothing after a close frame is processed; the held-back close is taken on drain.
+      if pendingClose == nil { processFrames() }
     case .closed:
       // After the closing handshake or a failure nothing more is processed (§7.1.7).
       break
@@ -284,6 +299,10 @@ public struct Connection {
 
   /// The peer closed TCP (or it broke). Without a closing handshake that is 1006 (§7.1.5).
   public mutating func receiveEOF() {
+    if let payload = pendingClose {
+      pendingClose = nil
+      receiveClose(payload)
+    }
     shouldCloseTransport = true
     guard !finished else { return }
     if state == .connecting {
@@ -428,7 +447,7 @@ public struct Connection {
               response: element, offered: configuration.deflate)
             install([
               PerMessageDeflateExtension(
-                PerMessageDeflate(parameters: parameters, options: configuration.deflate, isServer: false))
+                PerMessageDeflate(parameters: parameters, options: inflateCappedDeflateOptions, isServer: false))
             ])
             note("permessage-deflate negotiated: \(parameters)")
           } catch {
@@ -484,6 +503,14 @@ public struct Connection {
     }
   }
 
+  /// The deflate options with the inflate cap no larger than the message limit: a compressed
+  /// message must not inflate far past what would be refused anyway.
+  private var inflateCappedDeflateOptions: DeflateOptions {
+    var options = configuration.deflate
+    options.maxDecompressedMessageSize = min(options.maxDecompressedMessageSize, configuration.maxMessageSize)
+    return options
+  }
+
   /// Server: the response element we wrote fixes the parameters.
   private mutating func installNegotiatedDeflate(_ responseElements: [String]) {
     guard let elements = try? ExtensionHeader.parse(responseElements),
@@ -492,7 +519,7 @@ public struct Connection {
     else { return }
     install([
       PerMessageDeflateExtension(
-        PerMessageDeflate(parameters: parameters, options: configuration.deflate, isServer: true))
+        PerMessageDeflate(parameters: parameters, options: inflateCappedDeflateOptions, isServer: true))
     ])
     note("permessage-deflate negotiated: \(parameters)")
   }
@@ -546,7 +573,15 @@ public struct Connection {
       case .pong(let payload):
         emit(event: .pong(payload))
       case .close(let payload):
-        receiveClose(payload)
+        if events[eventIndex...].contains(where: \.isMessage) {
+          // Messages that arrived before this close are still waiting for the application; an
+          // endpoint may finish sending its replies before it answers a close (§5.5.1, "MAY
+          // delay sending a Close frame until its current message is sent"). The close is
+          // taken once those events are drained.
+          pendingClose = payload
+        } else {
+          receiveClose(payload)
+        }
         return
       }
     }
@@ -614,9 +649,11 @@ public struct Connection {
 
   // MARK: internals: frames out
 
+  /// The limit is on the backlog: one message of any size (up to the message limit) may always
+  /// be queued when nothing is waiting; more may not pile up behind it.
   private func checkRoom(for payloadBytes: Int) throws(ConnectionCommandError) {
     let adding = payloadBytes + FrameHeader.maxEncodedSize
-    if outbound.readableBytes + adding > configuration.maxQueuedBytes {
+    if outbound.readableBytes > 0 && outbound.readableBytes + adding > configuration.maxQueuedBytes {
       throw .outboundQueueFull(queued: outbound.readableBytes, adding: adding, limit: configuration.maxQueuedBytes)
     }
   }

@@ -25,6 +25,14 @@ public enum ConnectionEvent: Sendable, Equatable {
 }
 
 extension ConnectionEvent {
+  /// A text or binary message (not a control event).
+  public var isMessage: Bool {
+    switch self {
+    case .text, .binary: true
+    default: false
+    }
+  }
+
   /// One line for traces and logs: `text "Hello"`, `closed: 1000 normal closure, clean`.
   public var summary: String {
     switch self {

@@ -20,8 +20,6 @@ public final class PerMessageDeflate {
   private var inflatedInMessage = 0
   /// Compressed bytes received so far for that message.
   private var receivedInMessage = 0
-  /// Compressed bytes produced so far for the message being sent.
-  private var compressedInMessage = 0
 
   /// The empty stored block a sync flush ends with, removed by the sender and appended back by
   /// the receiver (§7.2.1, §7.2.2).
@@ -67,16 +65,13 @@ public final class PerMessageDeflate {
       if out.readableBytes >= 4, out.getBytes(at: out.writerIndex - 4, length: 4) == Self.tail {
         out.moveWriterIndex(to: out.writerIndex - 4)
       }
-      if out.readableBytes == 0 && compressedInMessage == 0 {
-        // Nothing to flush (an empty message right after a flush): zlib writes nothing, but the
-        // message must still be a DEFLATE stream. One 00 byte is the empty stored block's header
-        // with its padding; the receiver adds the rest (RFC 7692 §7.2.3.6).
+      if out.readableBytes == 0 {
+        // Nothing to flush (an empty message or last fragment right after a flush): zlib writes
+        // nothing, but the message must still end in a DEFLATE block. One 00 byte is an empty
+        // stored block's header with its padding; the receiver adds the rest (RFC 7692 §7.2.3.6).
         out.writeInteger(UInt8(0))
       }
       if sendNoContextTakeover { c.reset() }
-      compressedInMessage = 0
-    } else {
-      compressedInMessage += out.readableBytes
     }
     return out
   }

@@ -12,6 +12,19 @@ final class LongPollMailboxes: Sendable {
     var queue: [ByteBuffer] = []
     var queuedBytes = 0
     var waiter: NIOLoopBound<ServerConnectionHandler>?
+    /// Last request from this client (uptime nanoseconds), for expiry.
+    var lastSeen: UInt64 = NIODeadline.now().uptimeNanoseconds
+  }
+
+  /// Mailboxes of clients that stopped polling are dropped after this long (with their queue).
+  static let expiry: UInt64 = 60 * 1_000_000_000
+
+  /// Drops mailboxes nobody has asked for within ``expiry`` (and that have no waiting request).
+  private static func purge(_ boxes: inout [String: Mailbox], keeping client: String) {
+    let now = NIODeadline.now().uptimeNanoseconds
+    boxes = boxes.filter { key, box in
+      key == client || box.waiter != nil || now &- box.lastSeen < expiry
+    }
   }
 
   private let boxes = NIOLockedValueBox([String: Mailbox]())
@@ -22,12 +35,14 @@ final class LongPollMailboxes: Sendable {
   func post(
     _ message: ByteBuffer, from client: String, room: String, mode: ServerMode, limits: ServerConfiguration
   ) -> DeliveryResult {
-    var wake: [(NIOLoopBound<ServerConnectionHandler>, ByteBuffer)] = []
+    var wake: [(String, NIOLoopBound<ServerConnectionHandler>, ByteBuffer)] = []
     let result: DeliveryResult = boxes.withLockedValue { boxes in
       if boxes[client] == nil {
+        if boxes.count >= limits.maxConnections { Self.purge(&boxes, keeping: client) }
         guard boxes.count < limits.maxConnections else { return .tooManyClients }
         boxes[client] = Mailbox(room: room)
       }
+      boxes[client]!.lastSeen = NIODeadline.now().uptimeNanoseconds
       let targets: [String]
       switch mode {
       case .echo: targets = [client]
@@ -38,7 +53,7 @@ final class LongPollMailboxes: Sendable {
         guard var box = boxes[target] else { continue }
         if let waiter = box.waiter {
           box.waiter = nil
-          wake.append((waiter, message))
+          wake.append((target, waiter, message))
         } else {
           guard box.queuedBytes + message.readableBytes <= limits.maxQueuedBytes else {
             if target == client { return .full }
@@ -51,8 +66,8 @@ final class LongPollMailboxes: Sendable {
       }
       return .ok
     }
-    for (waiter, message) in wake {
-      waiter.eventLoop.execute { waiter.value.answerPoll(with: message) }
+    for (target, waiter, message) in wake {
+      waiter.eventLoop.execute { waiter.value.answerPoll(with: message, for: target) }
     }
     return result
   }
@@ -63,9 +78,11 @@ final class LongPollMailboxes: Sendable {
   ) -> ByteBuffer?? {
     boxes.withLockedValue { boxes in
       if boxes[client] == nil {
+        if boxes.count >= limit { Self.purge(&boxes, keeping: client) }
         guard boxes.count < limit else { return .some(nil) }
         boxes[client] = Mailbox(room: room)
       }
+      boxes[client]!.lastSeen = NIODeadline.now().uptimeNanoseconds
       if !boxes[client]!.queue.isEmpty {
         let message = boxes[client]!.queue.removeFirst()
         boxes[client]!.queuedBytes -= message.readableBytes
@@ -73,6 +90,16 @@ final class LongPollMailboxes: Sendable {
       }
       boxes[client]!.waiter = waiter
       return nil
+    }
+  }
+
+  /// A message a waiting request could not take after all: first in line again.
+  func requeue(_ message: ByteBuffer, for client: String) {
+    boxes.withLockedValue { boxes in
+      guard var box = boxes[client] else { return }
+      box.queue.insert(message, at: 0)
+      box.queuedBytes += message.readableBytes
+      boxes[client] = box
     }
   }
 

@@ -2,6 +2,7 @@ import Connection
 import Framing
 import Handshake
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import Trace
 
@@ -43,7 +44,15 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
   private var continuation: AsyncThrowingStream<WebSocketMessage, Error>.Continuation?
   private var outcome: EventLoopPromise<CloseOutcome>?
 
+  /// Handlers alive right now (tests check that closed connections are freed).
+  static let live = NIOLockedValueBox(0)
+
+  deinit {
+    Self.live.withLockedValue { $0 -= 1 }
+  }
+
   init(id: Int, server: ServerContext) {
+    Self.live.withLockedValue { $0 += 1 }
     self.id = id
     self.server = server
     self.phase = .routing(HTTPRequestParser(maxHeadBytes: 8192))
@@ -56,6 +65,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
 
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
+  }
+
+  /// Breaks the handler ↔ context cycle, so a closed connection (and its zlib streams) is freed.
+  func handlerRemoved(context: ChannelHandlerContext) {
+    self.context = nil
+    timer?.cancel()
+    timer = nil
   }
 
   func channelActive(context: ChannelHandlerContext) {
@@ -191,7 +207,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
           context: context)
       case .none:
         phase = .polling(client: client, keepAlive: keepAlive)
-        arm(deadline: .now() + TimeAmount(configuration.pollTimeout))
+        rearm(deadline: .now() + TimeAmount(configuration.pollTimeout))
       }
     default:
       respond(
@@ -225,9 +241,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     }
   }
 
-  /// A message for a waiting `GET /poll/recv`.
-  func answerPoll(with message: ByteBuffer) {
-    guard let context, case .polling(_, let keepAlive) = phase else { return }
+  /// A message for a waiting `GET /poll/recv`. If the request is no longer waiting (its timer
+  /// fired first, or the client left), the message goes back to the front of the mailbox.
+  func answerPoll(with message: ByteBuffer, for client: String) {
+    guard let context, case .polling(let waiting, let keepAlive) = phase, waiting == client else {
+      server.mailboxes.requeue(message, for: client)
+      return
+    }
     respondPoll(message, keepAlive: keepAlive, context: context)
     context.flush()
   }
@@ -268,7 +288,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     if keepAlive {
       context.writeAndFlush(wrapOutboundOut(response), promise: nil)
       phase = .routing(HTTPRequestParser(maxHeadBytes: 8192))
-      arm(deadline: .now() + TimeAmount(configuration.idleTimeout ?? configuration.handshakeTimeout))
+      rearm(deadline: .now() + TimeAmount(configuration.idleTimeout ?? configuration.handshakeTimeout))
     } else {
       phase = .closed
       let channel = context.channel
@@ -304,21 +324,18 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     drainEvents(context: context)
     writeOutbound(context: context)
     guard let connection else { return }
-    // Close TCP when the Connection says so. If bytes are still queued because the client does
-    // not read (the socket is not writable), waiting for them would wait forever: drop them.
-    if connection.shouldCloseTransport && (connection.queuedBytes == 0 || !context.channel.isWritable) {
-      // Close TCP once everything written so far (the close frame) has gone out: write
-      // promises complete in order, so an empty write's promise marks the end.
+    // Close TCP when the Connection says so: write what is left (the close frame), close when it
+    // has gone out, and in any case after the close timeout (a client that never reads would
+    // otherwise keep the connection forever).
+    if connection.shouldCloseTransport {
       phase = .closed
       timer?.cancel()
       wroteSinceFlush = false
-      guard context.channel.isWritable else {
-        // Pending writes would never complete: the peer does not read. Cut the connection.
-        context.close(promise: nil)
-        return
-      }
+      var rest = self.connection?.takeOutbound() ?? ByteBuffer()
+      if rest.readableBytes == 0 { rest = context.channel.allocator.buffer(capacity: 0) }
       let channel = context.channel
-      context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
+      context.writeAndFlush(wrapOutboundOut(rest)).whenComplete { _ in channel.close(promise: nil) }
+      context.eventLoop.scheduleTask(in: TimeAmount(configuration.closeTimeout)) { channel.close(promise: nil) }
       return
     }
     if let deadline = connection.nextDeadline {
@@ -331,8 +348,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
       switch event {
       case .opened(let opened):
         // Chat rooms are request paths; every open WebSocket is a member (shutdown reaches all).
-        server.join(
+        let accepting = server.join(
           ServerContext.Member(id: id, room: room, handler: NIOLoopBound(self, eventLoop: context.eventLoop)))
+        if !accepting {
+          // Opened while the server shuts down: it missed the 1001 round; send it now.
+          let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+          context.eventLoop.execute { bound.value.goAway() }
+        }
         if let application = server.application {
           let (stream, continuation) = AsyncThrowingStream<WebSocketMessage, Error>.makeStream()
           self.continuation = continuation
@@ -406,14 +428,15 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     } catch {
       return promise.fail(WebSocketError.notOpen("\(error)"))
     }
-    // Resolve when the bytes are written: a slow client slows the sender down.
-    if context.channel.isWritable, let out = connection?.takeOutbound() {
+    // Resolve when the bytes are written to the socket: a slow client slows the sender down
+    // (the application awaits each send, so at most one message per task waits in NIO).
+    if let out = connection?.takeOutbound() {
       context.writeAndFlush(wrapOutboundOut(out), promise: promise)
     } else {
-      pump(context: context)
-      flushIfNeeded(context: context)
       promise.succeed()
     }
+    pump(context: context)
+    flushIfNeeded(context: context)
   }
 
   func ping(promise: EventLoopPromise<Void>) {
@@ -481,6 +504,14 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     timer = context.eventLoop.scheduleTask(deadline: deadline) { loopBound.value.timerFired() }
   }
 
+  /// For the HTTP phases: the new deadline replaces the old one, later or earlier.
+  private func rearm(deadline: NIODeadline) {
+    timer?.cancel()
+    timer = nil
+    timerDeadline = nil
+    arm(deadline: deadline)
+  }
+
   private func timerFired() {
     timer = nil
     timerDeadline = nil
@@ -522,8 +553,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
 }
 
 extension TimeAmount {
+  /// Saturating: a huge timeout is "never", not a trap.
   init(_ duration: Duration) {
     let (seconds, attoseconds) = duration.components
-    self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    self = .nanoseconds(overflow ? (seconds < 0 ? .min : .max) : ns &+ attoseconds / 1_000_000_000)
   }
 }

@@ -58,9 +58,14 @@ final class ServerContext: Sendable {
 
   var openConnections: Int { state.withLockedValue { $0.open } }
 
-  /// Registers an open WebSocket in a room (its request path).
-  func join(_ member: Member) {
-    state.withLockedValue { $0.members[member.id] = member }
+  /// Registers an open WebSocket in a room (its request path). Returns false when the server
+  /// is already shutting down (the caller then closes it with 1001 itself).
+  @discardableResult
+  func join(_ member: Member) -> Bool {
+    state.withLockedValue { s in
+      s.members[member.id] = member
+      return s.accepting
+    }
   }
 
   /// Sends a message to every member of `room` (chat: except the sender) or of the server

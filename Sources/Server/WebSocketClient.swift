@@ -119,7 +119,12 @@ public enum WebSocketClient {
         .channelInitializer { channel in
           channel.eventLoop.makeCompletedFuture {
             if let tls {
-              let hostname = target.host.first?.isNumber == true || target.host.contains(":") ? nil : target.host
+              // SNI carries host names, not addresses (RFC 6066 §3).
+              let isAddress =
+                target.host.contains(":")
+                || target.host.split(separator: ".").count == 4
+                  && target.host.split(separator: ".").allSatisfy { UInt8($0) != nil }
+              let hostname = isAddress ? nil : target.host
               try channel.pipeline.syncOperations.addHandler(
                 try NIOSSLClientHandler(context: tls, serverHostname: hostname))
             }
@@ -165,8 +170,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
   /// Completes with the open socket, or fails with the handshake error.
   var opened: EventLoopFuture<WebSocket> { openPromise.futureResult }
 
+  private let closeTimeout: Duration
+
   init(connection: Connection, eventLoop: EventLoop) {
     self.connection = connection
+    self.closeTimeout = connection.configuration.closeTimeout
     self.openPromise = eventLoop.makePromise()
     self.outcomePromise = eventLoop.makePromise()
   }
@@ -174,6 +182,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
     if context.channel.isActive { start(context) }
+  }
+
+  /// Breaks the handler ↔ context cycle so a closed connection is freed.
+  func handlerRemoved(context: ChannelHandlerContext) {
+    self.context = nil
+    timer?.cancel()
+    timer = nil
   }
 
   func channelActive(context: ChannelHandlerContext) {
@@ -255,13 +270,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
       context.writeAndFlush(wrapOutboundOut(out), promise: nil)
     }
     if connection.shouldCloseTransport {
+      // Close once the last bytes are out, and in any case after the close timeout.
       timer?.cancel()
-      guard context.channel.isWritable else {
-        context.close(promise: nil)  // the server does not read: pending writes would never finish
-        return
-      }
       let channel = context.channel
       context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
+      context.eventLoop.scheduleTask(in: TimeAmount(closeTimeout)) { channel.close(promise: nil) }
       return
     }
     timer?.cancel()

@@ -195,6 +195,42 @@ final class ConnectionTests: XCTestCase {
     XCTAssertEqual(reply([0x03, 0xe8] + Array("κόσμε".utf8)), 1000)
   }
 
+  /// Autobahn 7.1.1: a message followed by a close, in one read. The application sees the
+  /// message first and may still answer it; the close is taken (and answered) after that.
+  func testAMessageArrivingWithACloseCanStillBeAnswered() throws {
+    var server = Connection(openWith: .init(role: .server))
+    let key = MaskingKey(1, 2, 3, 4)
+    server.receive(
+      FrameEncoder().frameBytes(opcode: .text, maskingKey: key, payload: Array("last words".utf8))
+        + FrameEncoder().frameBytes(opcode: .close, maskingKey: key, payload: [0x03, 0xe8]))
+    XCTAssertEqual(server.nextEvent(), .text("last words"))
+    XCTAssertEqual(server.state, .open, "the close waits until the message has been handed out")
+    try server.send(text: "last words")
+    XCTAssertEqual(server.nextEvent(), .closeReceived(ClosePayload(code: .normalClosure)))
+    let sent = frames(in: server.takeOutbound()?.bytes ?? [], sentBy: .server)
+    XCTAssertEqual(sent.map(\.opcode), [.text, .close], "the echo goes out before the close")
+    XCTAssertEqual(server.state, .closed)
+    // EOF right behind the data and the close: the close still counts.
+    var other = Connection(openWith: .init(role: .server))
+    other.receive(
+      FrameEncoder().frameBytes(opcode: .text, maskingKey: key, payload: Array("x".utf8))
+        + FrameEncoder().frameBytes(opcode: .close, maskingKey: key, payload: [0x03, 0xe8]))
+    other.receiveEOF()
+    let events = other.drainEvents()
+    XCTAssertEqual(events.first, .text("x"))
+    XCTAssertTrue(events.contains(.closeReceived(ClosePayload(code: .normalClosure))))
+  }
+
+  func testOneMessageLargerThanTheQueueLimitIsAllowedWhenNothingWaits() throws {
+    var server = Connection(openWith: .init(role: .server, maxQueuedBytes: 1000))
+    try server.send(binary: [UInt8](repeating: 1, count: 5000))
+    XCTAssertThrowsError(try server.send(binary: [1])) {
+      guard case .outboundQueueFull = $0 as? ConnectionCommandError else { return XCTFail("\($0)") }
+    }
+    _ = server.takeOutbound()
+    try server.send(binary: [UInt8](repeating: 1, count: 5000))
+  }
+
   func testDataAfterCloseReceivedIsIgnored() {
     var server = Connection(openWith: .init(role: .server))
     let enc = FrameEncoder()

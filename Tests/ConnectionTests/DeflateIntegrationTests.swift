@@ -176,6 +176,38 @@ final class DeflateIntegrationTests: XCTestCase {
     XCTAssertTrue(pair.client.shouldCloseTransport)
   }
 
+  /// The last fragment of a compressed message may carry nothing: it still has to end the
+  /// DEFLATE stream (a 00 byte, RFC 7692 §7.2.3.6).
+  func testCompressedMessageWithAnEmptyLastFragment() throws {
+    var pair = deflatePair()
+    try pair.client.sendFragment(text: String(repeating: "a", count: 40), isLast: false)
+    try pair.client.sendFragment(text: "", isLast: true)
+    try pair.client.sendFragment(text: "", isLast: false)
+    try pair.client.sendFragment(text: "", isLast: true)
+    try pair.client.send(text: "after")
+    pair.pump()
+    XCTAssertEqual(
+      messages(pair.serverEvents), [.text(String(repeating: "a", count: 40)), .text(""), .text("after")])
+  }
+
+  /// The inflate cap is never above the message limit: a small compressed frame cannot make the
+  /// server inflate far beyond what it would refuse anyway.
+  func testInflateCapFollowsTheMessageLimit() throws {
+    var server = Connection(
+      server: ServerHandshakePolicy(),
+      configuration: .init(role: .server, maxMessageSize: 1000, deflate: DeflateOptions()))
+    var client = Connection(
+      client: testOptions, configuration: .init(role: .client, deflate: DeflateOptions()), random: TestRandom(seed: 1))
+    server.receive(client.takeOutbound()!)
+    client.receive(server.takeOutbound()!)
+    _ = server.drainEvents()
+    _ = client.drainEvents()
+    try client.send(binary: ByteBuffer(repeating: 0, count: 10_000_000))
+    server.receive(client.takeOutbound()!)
+    XCTAssertEqual(
+      server.drainEvents().first, .failed(.protocolViolation(ProtocolError(.decompressedMessageTooLarge(limit: 1000)))))
+  }
+
   func testSmallMessagesGoUncompressed() throws {
     var pair = deflatePair(server: DeflateOptions(minimumSizeToCompress: 64))
     try pair.server.send(text: "short")
