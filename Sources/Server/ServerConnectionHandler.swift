@@ -42,6 +42,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
   private var pumping = false
   /// For an async application: where received messages go, and how the connection ended.
   private var continuation: AsyncThrowingStream<WebSocketMessage, Error>.Continuation?
+  private var flow: FlowControl?
   private var outcome: EventLoopPromise<CloseOutcome>?
 
   /// Handlers alive right now (tests check that closed connections are freed).
@@ -358,18 +359,30 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
         if let application = server.application {
           let (stream, continuation) = AsyncThrowingStream<WebSocketMessage, Error>.makeStream()
           self.continuation = continuation
+          let flow = FlowControl(channel: context.channel)
+          self.flow = flow
           let outcome = context.eventLoop.makePromise(of: CloseOutcome.self)
           self.outcome = outcome
           let socket = WebSocket(
-            opened: opened, messages: stream,
+            opened: opened, messages: WebSocketMessages(stream: stream, flow: flow),
             transport: NIOLoopBound(self as any WebSocketTransport, eventLoop: context.eventLoop),
             outcome: outcome.futureResult)
           Task { await application(socket) }
         }
       case .text(let text):
-        if let continuation { continuation.yield(.text(text)) } else { dispatch(.text(text)) }
+        if let continuation {
+          continuation.yield(.text(text))
+          flow?.produced()
+        } else {
+          dispatch(.text(text))
+        }
       case .binary(let bytes):
-        if let continuation { continuation.yield(.binary(bytes)) } else { dispatch(.binary(bytes)) }
+        if let continuation {
+          continuation.yield(.binary(bytes))
+          flow?.produced()
+        } else {
+          dispatch(.binary(bytes))
+        }
       case .failed(let failure):
         continuation?.finish(throwing: failure)
         continuation = nil
@@ -477,7 +490,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
       context.write(wrapOutboundOut(out), promise: nil)
       wroteSinceFlush = true
     }
-    if readPaused {
+    if readPaused && !(flow?.isPaused ?? false) {  // the application's own pause wins
       readPaused = false
       context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
       context.read()

@@ -30,12 +30,13 @@ public final class WebSocket: Sendable {
   /// The handshake's result: path, subprotocol, extensions.
   public let opened: OpenedConnection
   /// Received messages, in order. Ends when the connection closes (normally) or fails (throws).
-  public let messages: AsyncThrowingStream<WebSocketMessage, Error>
+  /// Reading from the network pauses while the application is 64 messages behind.
+  public let messages: WebSocketMessages
   private let transport: NIOLoopBound<any WebSocketTransport>
   private let outcome: EventLoopFuture<CloseOutcome>
 
   init(
-    opened: OpenedConnection, messages: AsyncThrowingStream<WebSocketMessage, Error>,
+    opened: OpenedConnection, messages: WebSocketMessages,
     transport: NIOLoopBound<any WebSocketTransport>, outcome: EventLoopFuture<CloseOutcome>
   ) {
     self.opened = opened

@@ -162,6 +162,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
   private let openPromise: EventLoopPromise<WebSocket>
   private let outcomePromise: EventLoopPromise<CloseOutcome>
   private var continuation: AsyncThrowingStream<WebSocketMessage, Error>.Continuation?
+  private var flow: FlowControl?
   private var context: ChannelHandlerContext?
   private var timer: Scheduled<Void>?
   private var pendingClose: EventLoopPromise<Void>?
@@ -300,8 +301,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
       case .opened(let opened):
         let (stream, continuation) = AsyncThrowingStream<WebSocketMessage, Error>.makeStream()
         self.continuation = continuation
+        let flow = FlowControl(channel: context.channel)
+        self.flow = flow
         let socket = WebSocket(
-          opened: opened, messages: stream,
+          opened: opened, messages: WebSocketMessages(stream: stream, flow: flow),
           transport: NIOLoopBound(self as any WebSocketTransport, eventLoop: context.eventLoop),
           outcome: outcomePromise.futureResult)
         openPromise.succeed(socket)
@@ -309,8 +312,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
         openPromise.fail(WebSocketError.handshakeFailed("\(error)"))
       case .text(let text):
         continuation?.yield(.text(text))
+        flow?.produced()
       case .binary(let bytes):
         continuation?.yield(.binary(bytes))
+        flow?.produced()
       case .failed(let failure):
         continuation?.finish(throwing: failure)
         continuation = nil

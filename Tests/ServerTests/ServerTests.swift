@@ -219,6 +219,32 @@ final class ServerTests: XCTestCase {
     try await server.shutdown()
   }
 
+  /// A fast peer and an application that does not read: reading pauses, nothing piles up without
+  /// bound, and nothing is lost once the application reads.
+  func testSlowApplicationPausesReadingWithoutLosingMessages() async throws {
+    let (server, port) = try await startServer { $0.deflate = .disabled }
+    var config = ClientConfiguration()
+    config.deflate = .disabled
+    let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/", configuration: config)
+    let count = 2000
+    for i in 0..<count { try await socket.send(text: "message \(i) " + String(repeating: "x", count: 1000)) }
+    try await Task.sleep(for: .milliseconds(300))
+    let buffered = socket.messages.flow.buffered
+    XCTAssertLessThan(buffered, count, "reading paused before everything was buffered")
+    XCTAssertTrue(socket.messages.flow.isPaused)
+    var received = 0
+    for try await message in socket.messages {
+      guard case .text(let text) = message, text.hasPrefix("message \(received) ") else {
+        return XCTFail("out of order or lost at \(received)")
+      }
+      received += 1
+      if received == count { break }
+    }
+    XCTAssertEqual(received, count)
+    _ = try await socket.close()
+    try await server.shutdown()
+  }
+
   func testGracefulShutdownSends1001() async throws {
     let (server, port) = try await startServer()
     let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")

@@ -1,0 +1,79 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The messages a ``WebSocket`` receives, as an `AsyncSequence`, with flow control: when the
+/// application falls behind by ``highWatermark`` messages, the connection stops reading from the
+/// socket (TCP then slows the peer down); it reads again once the application has caught up to
+/// ``lowWatermark``. A fast peer can never make a slow application buffer without bound.
+public struct WebSocketMessages: AsyncSequence, Sendable {
+  public typealias Element = WebSocketMessage
+
+  /// Messages buffered for the application before reading pauses.
+  public static let highWatermark = 64
+  /// Buffered messages at which reading resumes.
+  public static let lowWatermark = 16
+
+  let stream: AsyncThrowingStream<WebSocketMessage, Error>
+  let flow: FlowControl
+
+  public struct AsyncIterator: AsyncIteratorProtocol {
+    var base: AsyncThrowingStream<WebSocketMessage, Error>.AsyncIterator
+    let flow: FlowControl
+
+    public mutating func next() async throws -> WebSocketMessage? {
+      let message = try await base.next()
+      if message != nil { flow.consumed() }
+      return message
+    }
+  }
+
+  public func makeAsyncIterator() -> AsyncIterator {
+    AsyncIterator(base: stream.makeAsyncIterator(), flow: flow)
+  }
+}
+
+/// Counts messages between the connection's event loop (producer) and the application
+/// (consumer), and switches the channel's reading off and on.
+final class FlowControl: Sendable {
+  private struct State {
+    var buffered = 0
+    var paused = false
+  }
+  private let state = NIOLockedValueBox(State())
+  private let channel: Channel
+
+  init(channel: Channel) { self.channel = channel }
+
+  /// Messages handed over and not yet taken.
+  var buffered: Int { state.withLockedValue { $0.buffered } }
+  /// Reading is off because the application is behind.
+  var isPaused: Bool { state.withLockedValue { $0.paused } }
+
+  /// A message was handed to the application (on the event loop). Pauses reading when the
+  /// application is too far behind.
+  func produced() {
+    let pause = state.withLockedValue { s -> Bool in
+      s.buffered += 1
+      guard !s.paused, s.buffered >= WebSocketMessages.highWatermark else { return false }
+      s.paused = true
+      return true
+    }
+    if pause { channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+  }
+
+  /// The application took a message. Resumes reading once it has caught up.
+  func consumed() {
+    let resume = state.withLockedValue { s -> Bool in
+      s.buffered -= 1
+      guard s.paused, s.buffered <= WebSocketMessages.lowWatermark else { return false }
+      s.paused = false
+      return true
+    }
+    if resume {
+      let channel = self.channel
+      channel.eventLoop.execute {
+        channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in channel.read() }
+      }
+    }
+  }
+}
