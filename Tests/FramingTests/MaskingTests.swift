@@ -1,26 +1,13 @@
 import Foundation
+import Trace
 import XCTest
 
 @testable import Framing
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator so every run sees the same
-/// "random" cases.
-private struct MaskingTestRNG {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
-
-  mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in byte() } }
-
-  mutating func key() -> MaskingKey { MaskingKey(byte(), byte(), byte(), byte()) }
+extension SeededRandom {
+  fileprivate mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
+  fileprivate mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in byte() } }
+  fileprivate mutating func key() -> MaskingKey { MaskingKey(byte(), byte(), byte(), byte()) }
 }
 
 final class MaskingTests: XCTestCase {
@@ -86,7 +73,7 @@ final class MaskingTests: XCTestCase {
   // MARK: - Fast path against the reference
 
   func testFastMatchesByteByByteForEveryLengthOffsetAndAlignment() {
-    var rng = MaskingTestRNG(state: 0x5EED_0001)
+    var rng = SeededRandom(seed: 0x5EED_0001)
     let padding = 24
     for length in 0...200 {
       for offset in 0...7 {
@@ -141,7 +128,7 @@ final class MaskingTests: XCTestCase {
   // MARK: - Properties
 
   func testApplyingTwiceRestoresTheInput() {
-    var rng = MaskingTestRNG(state: 0x5EED_0002)
+    var rng = SeededRandom(seed: 0x5EED_0002)
     for length in [0, 1, 3, 4, 7, 8, 15, 16, 63, 64, 65, 127, 128, 129, 1000, 4099] {
       for offset in 0...3 {
         let key = rng.key()
@@ -159,7 +146,7 @@ final class MaskingTests: XCTestCase {
   }
 
   func testSplittingAPayloadAtEveryPointGivesTheSameResult() {
-    var rng = MaskingTestRNG(state: 0x5EED_0003)
+    var rng = SeededRandom(seed: 0x5EED_0003)
     for length in [0, 1, 5, 17, 64, 131, 300] {
       let key = rng.key()
       let payload = rng.bytes(length)
@@ -185,7 +172,7 @@ final class MaskingTests: XCTestCase {
   }
 
   func testLargeSizes() {
-    var rng = MaskingTestRNG(state: 0x5EED_0004)
+    var rng = SeededRandom(seed: 0x5EED_0004)
     for length in [65536, (1 << 20) + 3] {
       for offset in [0, 1, 2, 3] {
         let key = rng.key()

@@ -1,18 +1,9 @@
 import Framing
 import NIOCore
+import Trace
 
-/// SplitMix64: a seeded generator so every randomized test is reproducible.
-struct TestRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 31)
-  }
-}
+/// Seeded randomness for reproducible tests.
+typealias TestRandom = SeededRandom
 
 /// Parses "81 05 48" into bytes.
 func hex(_ s: String) -> [UInt8] {

@@ -1,25 +1,12 @@
 import Foundation
+import Trace
 import XCTest
 
 @testable import Framing
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator so every run sees the same
-/// "random" cases.
-private struct UTF8TestRNG {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// A number in 0..<bound (bound > 0).
-  mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-  mutating func pick<T>(_ choices: [T]) -> T { choices[below(choices.count)] }
+extension SeededRandom {
+  fileprivate mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+  fileprivate mutating func pick<T>(_ choices: [T]) -> T { choices[below(choices.count)] }
 }
 
 // MARK: - Oracle
@@ -389,7 +376,7 @@ final class UTF8ValidatorTests: XCTestCase {
   // MARK: Random inputs against Swift's own decoder and the RFC 3629 table
 
   /// A random byte string: valid text with occasional (or frequent, or no) damage.
-  private func randomInput(_ rng: inout UTF8TestRNG) -> [UInt8] {
+  private func randomInput(_ rng: inout SeededRandom) -> [UInt8] {
     let length = rng.below(301)
     let damage = rng.pick([0, 0, 0, 1, 1, 1, 1, 5, 30, 100])  // per mille of pieces, roughly
     let edgeScalars: [UInt32] = [
@@ -433,7 +420,7 @@ final class UTF8ValidatorTests: XCTestCase {
   }
 
   func testRandomInputsAgainstOracles() {
-    var rng = UTF8TestRNG(state: 0x5EED_0010)
+    var rng = SeededRandom(seed: 0x5EED_0010)
     var counts = (valid: 0, invalid: 0, truncated: 0)
     for caseNumber in 0..<3000 {
       let bytes = randomInput(&rng)
@@ -484,7 +471,7 @@ final class UTF8ValidatorTests: XCTestCase {
 
   func testLongInputs() {
     var text: [UInt8] = []
-    var rng = UTF8TestRNG(state: 0x5EED_0011)
+    var rng = SeededRandom(seed: 0x5EED_0011)
     while text.count < 100_000 {
       text += utf8(rng.pick([0x41, 0xE9, 0x20AC, 0x4E2D, 0x1F600, 0x10FFFF]))
     }

@@ -216,7 +216,7 @@ final class DeflateDissectorTests: XCTestCase {
 
   /// The dissector's fast ASCII quoting gives what `Trace.quoted` gives.
   func testQuotingMatchesTraceQuoted() {
-    var rng = DeflateTestRNG(seed: 3)
+    var rng = SeededRandom(seed: 3)
     var samples: [[UInt8]] = [
       [], Array("Hello".utf8), Array("say \"hi\"\\\n\r\t".utf8), Array("{\"a\":1}\n".utf8), Array("é€👋".utf8),
       [0x00, 0x41], [0x7f], [0xff, 0xfe, 0x80, 0x81], Array(String(repeating: "ab", count: 40).utf8),
@@ -308,7 +308,7 @@ final class DeflateDissectorTests: XCTestCase {
 
   /// The longest distance, 32768, reaches the first byte of a 32 KiB history; longer history is ignored.
   func testLongestDistanceReachesIntoHistory() {
-    var rng = DeflateTestRNG(seed: 7)
+    var rng = SeededRandom(seed: 7)
     let history = (0..<40_000).map { _ in rng.byte() }
     var w = DeflateTestBitWriter()
     w.write(3, 3)
@@ -455,7 +455,7 @@ final class DeflateDissectorTests: XCTestCase {
   func testInflatesWhatZlibDeflates() {
     let levels: [Int32] = [0, 1, 6, 9]
     let strategies: [Int32] = [Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE, Z_FIXED]
-    var rng = DeflateTestRNG(seed: 0x5eed)
+    var rng = SeededRandom(seed: 0x5eed)
     var blockTypes = Set<UInt8>()
     var matches = 0
     for i in 0..<420 {
@@ -500,7 +500,7 @@ final class DeflateDissectorTests: XCTestCase {
 
   /// Context takeover: message k decodes with the earlier messages as history.
   func testContextTakeoverAgainstZlib() {
-    var rng = DeflateTestRNG(seed: 0xc0ffee)
+    var rng = SeededRandom(seed: 0xc0ffee)
     for round in 0..<40 {
       let count = 2 + Int(rng.next() % 4)
       var messages: [[UInt8]] = (0..<count).map { _ in DeflateTestCorpus.chat(&rng, count: 1 + Int(rng.next() % 6)) }
@@ -548,7 +548,7 @@ final class DeflateDissectorTests: XCTestCase {
   /// Every prefix of valid streams: no trap, output a prefix of the full output, the elements tile
   /// what was decoded, and only the complete stream ends with its final block.
   func testEveryTruncation() {
-    var rng = DeflateTestRNG(seed: 99)
+    var rng = SeededRandom(seed: 99)
     var streams: [[UInt8]] = [
       bytes("f2 48 cd c9 c9 07 00 00 00 ff ff"), bytes("00 05 00 fa ff 48 65 6c 6c 6f 00 00 00 ff ff"),
       bytes("f3 48 cd c9 c9 07 00 00"), bytes("f2 48 05 00 00 00 ff ff ca c9 c9 07 00 00 00 ff ff"),
@@ -582,7 +582,7 @@ final class DeflateDissectorTests: XCTestCase {
 
   /// Random bytes and bit-flipped zlib streams: never a trap, and the same verdict as zlib.
   func testRandomAndCorruptedStreamsAgreeWithZlib() {
-    var rng = DeflateTestRNG(seed: 0xdead_beef)
+    var rng = SeededRandom(seed: 0xdead_beef)
     var corpus: [[UInt8]] = []
     for _ in 0..<2500 {
       var random = (0..<Int(rng.next() % 64)).map { _ in rng.byte() }
@@ -670,7 +670,7 @@ final class DeflateDissectorTests: XCTestCase {
   /// Not a timed assertion: prints how long 1 MiB of text takes (chat-like JSON, and random words,
   /// which leave far more literals).
   func testPerformanceOneMebibyteOfText() {
-    var rng = DeflateTestRNG(seed: 1)
+    var rng = SeededRandom(seed: 1)
     var chat: [UInt8] = []
     while chat.count < 1 << 20 { chat += DeflateTestCorpus.chat(&rng, count: 1) }
     let words = DeflateTestCorpus.repetitive(&rng, count: 1 << 20)
@@ -794,20 +794,7 @@ final class DeflateDissectorTests: XCTestCase {
   }
 }
 
-/// SplitMix64: a small, seeded, reproducible generator for the tests.
-struct DeflateTestRNG: RandomNumberGenerator {
-  var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 31)
-  }
-
+extension SeededRandom {
   mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
 }
 
@@ -841,7 +828,7 @@ enum DeflateTestCorpus {
   ]
   static let names = ["ada", "grace", "linus", "barbara", "ken", "dennis", "margaret"]
 
-  static func input(_ i: Int, _ rng: inout DeflateTestRNG) -> [UInt8] {
+  static func input(_ i: Int, _ rng: inout SeededRandom) -> [UInt8] {
     switch i % 6 {
     case 0: return (0..<Int(rng.next() % 2000)).map { _ in rng.byte() }
     case 1: return repetitive(&rng, count: Int(rng.next() % 5000))
@@ -864,7 +851,7 @@ enum DeflateTestCorpus {
     }
   }
 
-  static func repetitive(_ rng: inout DeflateTestRNG, count: Int) -> [UInt8] {
+  static func repetitive(_ rng: inout SeededRandom, count: Int) -> [UInt8] {
     var text = ""
     while text.utf8.count < count {
       text += words[Int(rng.next() % UInt64(words.count))]
@@ -873,7 +860,7 @@ enum DeflateTestCorpus {
     return Array(text.utf8.prefix(count))
   }
 
-  static func chat(_ rng: inout DeflateTestRNG, count: Int) -> [UInt8] {
+  static func chat(_ rng: inout SeededRandom, count: Int) -> [UInt8] {
     var text = ""
     for _ in 0..<count {
       let name = names[Int(rng.next() % UInt64(names.count))]
@@ -884,7 +871,7 @@ enum DeflateTestCorpus {
     return Array(text.utf8)
   }
 
-  static func runs(_ rng: inout DeflateTestRNG, count: Int) -> [UInt8] {
+  static func runs(_ rng: inout SeededRandom, count: Int) -> [UInt8] {
     var out: [UInt8] = []
     while out.count < count {
       out += repeatElement(rng.byte() & 0x0f, count: 1 + Int(rng.next() % 1000))
