@@ -132,6 +132,16 @@ let package = Package(
       exclude: ["README.md"],
       swiftSettings: swiftSettings
     ),
+    .executableTarget(
+      name: "Lesson06",
+      dependencies: [
+        "LessonSupport", "Server", "Connection", "Deflate", "Framing", "Trace",
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
+      path: "Lessons/06-vs-long-polling",
+      exclude: ["README.md"],
+      swiftSettings: swiftSettings
+    ),
 
     .testTarget(name: "TraceTests", dependencies: ["Trace", "CZlib"], swiftSettings: swiftSettings),
     .testTarget(
@@ -166,7 +176,7 @@ let package = Package(
     ),
     .testTarget(
       name: "LessonTests",
-      dependencies: ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05"],
+      dependencies: ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06"],
       resources: [.copy("Golden")],
       swiftSettings: swiftSettings
     ),

@@ -83,8 +83,10 @@ public struct Lesson {
       }
       // List items ("1. ", "- ") wrap with a hanging indent.
       let marker = paragraph.prefix { $0.isNumber || $0 == "." || $0 == "-" }
+      let isListMarker =
+        marker == "-" || (marker.count >= 2 && marker.hasSuffix(".") && marker.dropLast().allSatisfy(\.isNumber))
       let hanging =
-        (!marker.isEmpty && paragraph.dropFirst(marker.count).hasPrefix(" "))
+        (isListMarker && paragraph.dropFirst(marker.count).hasPrefix(" "))
         ? String(repeating: " ", count: marker.count + 1) : ""
       var line = ""
       for word in paragraph.split(separator: " ") {

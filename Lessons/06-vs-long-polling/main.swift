@@ -1,0 +1,215 @@
+// Lesson 06 — why WebSocket: a short, live comparison with HTTP long polling.
+//
+// Starts a real WSLab server on 127.0.0.1 and measures, in this process, the same echo over a
+// WebSocket and over long polling. Bytes are counted exactly; times are measured, so they vary
+// from run to run (the golden test masks them). `make bench` is the full, careful version.
+
+import Foundation
+import Framing
+import LessonSupport
+import NIOCore
+import Server
+import Trace
+
+var lesson = Lesson(number: 6, title: "WebSocket against long polling")
+let quick = CommandLine.arguments.contains("--quick")
+
+/// Microseconds, formatted.
+func us(_ d: Duration) -> String {
+  let v = Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12
+  return String(format: "%.0f µs", v)
+}
+
+func median(_ xs: [Duration]) -> Duration { xs.sorted()[xs.count / 2] }
+func percentile(_ xs: [Duration], _ p: Double) -> Duration {
+  let s = xs.sorted()
+  return s[min(s.count - 1, Int(Double(s.count) * p))]
+}
+
+/// This process's resident memory in bytes (Linux: /proc/self/statm, in pages).
+func residentBytes() -> Int {
+  guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+  let fields = text.split(separator: " ")
+  return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
+
+lesson.banner("The same echo over a WebSocket and over HTTP long polling, measured live on this machine.")
+
+lesson.heading("The setup")
+lesson.say(
+  """
+  One WSLab server (echo mode, one event loop, compression off) listens on 127.0.0.1. A client \
+  in this process sends small messages and waits for each echo (ping-pong), first over a \
+  WebSocket, then over long polling: `POST /poll/send` to send, `GET /poll/recv` to collect. \
+  Bytes are exact (counted from the real encoder and the real HTTP exchanges); times are \
+  measured now, on a shared machine, so they vary between runs. For careful numbers with peers \
+  (SwiftNIO's own WebSocket server, raw TCP), run `make bench`.
+  """)
+var config = ServerConfiguration()
+config.port = 0
+config.deflate = .disabled
+config.keepaliveInterval = nil
+config.idleTimeout = nil
+config.maxConnections = 100_000
+let server = WebSocketServer(configuration: config)
+let port = try await server.start().port!
+
+// MARK: - bytes
+lesson.heading("Bytes per message")
+let message = Array(#"{"user":"ada","text":"hi"}"#.utf8)
+let wsUp = FrameEncoder().frameBytes(opcode: .text, maskingKey: MaskingKey(1, 2, 3, 4), payload: message).count
+let wsDown = FrameEncoder().frameBytes(opcode: .text, payload: message).count
+let poller = try await LongPollClient.connect(host: "127.0.0.1", port: port, client: "lesson")
+let send = try await poller.send(message)
+let recv = try await poller.receive()
+let pollTotal = send.requestBytes + send.responseBytes + recv.requestBytes + recv.responseBytes
+lesson.table(
+  ["a \(message.count)-byte chat message, echoed", "bytes on the wire", "overhead"],
+  [
+    ["WebSocket: 1 frame each way", "\(wsUp + wsDown)", "\(wsUp + wsDown - 2 * message.count) bytes of headers"],
+    [
+      "long polling: POST + 204, GET + 200", "\(pollTotal)",
+      "\(pollTotal - 2 * message.count) bytes of HTTP (\(pollTotal / (wsUp + wsDown))×)",
+    ],
+  ])
+lesson.say(
+  """
+  A frame header is 2 bytes from the server and 6 from a client (with the mask). Each HTTP \
+  exchange repeats a request line, Host, content headers and a status line; a browser adds \
+  cookies and a user agent to every request, so on the web the gap is several times wider.
+  """)
+
+// MARK: - latency
+lesson.heading("Round trips: ping-pong latency")
+let rounds = quick ? 300 : 2000
+let socket = try await WebSocketClient.connect(
+  to: "ws://127.0.0.1:\(port)/",
+  configuration: {
+    var c = ClientConfiguration()
+    c.deflate = .disabled
+    return c
+  }())
+let clock = ContinuousClock()
+let big = ByteBuffer(repeating: 0x61, count: 256 * 1024)
+let bigRounds = quick ? 20 : 60
+
+/// Ping-pong over the socket: `rounds` small messages, then `bigRounds` large ones (one
+/// iterator for the socket's whole life: its messages have one consumer).
+func webSocketRoundTrips(_ socket: WebSocket) async throws -> (small: [Duration], big: [Duration]) {
+  var iterator = socket.messages.makeAsyncIterator()
+  var small: [Duration] = []
+  var large: [Duration] = []
+  for (payload, count) in [(ByteBuffer(bytes: message), rounds), (big, bigRounds)] {
+    for _ in 0..<count {
+      let start = clock.now
+      try await socket.send(.binary(payload))
+      _ = try await iterator.next()
+      if payload.readableBytes == message.count {
+        small.append(clock.now - start)
+      } else {
+        large.append(clock.now - start)
+      }
+    }
+  }
+  return (small, large)
+}
+let (wsTimes, bigWS) = try await webSocketRoundTrips(socket)
+var pollTimes: [Duration] = []
+for _ in 0..<(rounds / 4) {
+  let start = clock.now
+  _ = try await poller.send(message)
+  _ = try await poller.receive()
+  pollTimes.append(clock.now - start)
+}
+lesson.table(
+  ["echo of one message", "p50", "p99", "round trips per message"],
+  [
+    ["WebSocket", us(median(wsTimes)), us(percentile(wsTimes, 0.99)), "1 (the frame out, the echo back)"],
+    ["long polling", us(median(pollTimes)), us(percentile(pollTimes, 0.99)), "2 (POST/204, then GET/200)"],
+  ])
+lesson.say(
+  """
+  Long polling needs two HTTP exchanges per message here: one to send, one to receive. And \
+  the server can push only while a GET is waiting: a second message that arrives while the \
+  client is between two GETs waits for the next one (head-of-line waiting), so under load its \
+  latency grows with the message rate. A WebSocket is open both ways all the time.
+  """)
+
+// MARK: - idle clients
+lesson.heading("What an idle client costs the server")
+let idleCount = quick ? 100 : 300
+let before = residentBytes()
+var idle: [WebSocket] = []
+for _ in 0..<idleCount {
+  idle.append(
+    try await WebSocketClient.connect(
+      to: "ws://127.0.0.1:\(port)/",
+      configuration: {
+        var c = ClientConfiguration()
+        c.deflate = .disabled
+        return c
+      }()))
+}
+let after = residentBytes()
+let perClient = max(0, after - before) / idleCount
+lesson.say(
+  """
+  \(idleCount) idle WebSocket clients were opened (client and server both live in this \
+  process, so the figure counts both ends): about \(perClient / 1024) KiB per connection, a \
+  socket and a few buffers, and no work at all until a message or a keepalive ping (every \
+  30 s by default). An idle long-polling client instead re-sends a GET every time its held \
+  request times out (`--poll-timeout`, 25 s) and holds a connection open the whole time: the \
+  same memory, plus a full HTTP request and response per client every timeout — and one per \
+  message delivered.
+  """)
+for s in idle { _ = try? await s.close() }
+
+// MARK: - where long polling holds up
+lesson.heading("Where long polling does well")
+var bigPoll: [Duration] = []
+let bigBytes = Array(repeating: UInt8(0x61), count: 256 * 1024)
+for _ in 0..<bigRounds {
+  let start = clock.now
+  _ = try await poller.send(bigBytes)
+  _ = try await poller.receive()
+  bigPoll.append(clock.now - start)
+}
+lesson.table(
+  ["echo of a 256 KiB message", "p50", "header bytes / payload bytes"],
+  [
+    ["WebSocket", us(median(bigWS)), String(format: "%.5f", Double(14 + 10) / Double(2 * 256 * 1024))],
+    [
+      "long polling", us(median(bigPoll)),
+      String(format: "%.5f", Double(pollTotal - 2 * message.count) / Double(2 * 256 * 1024)),
+    ],
+  ])
+lesson.say(
+  """
+  For large messages the HTTP headers are noise next to the payload, and the time goes into \
+  moving the bytes. Long polling comes close, and may even win here: a WebSocket client must \
+  mask every byte it sends and the server unmask it (RFC 6455 §5.3), work that plain HTTP \
+  does not do (and lessons run unoptimised debug builds, where that work shows more). Long \
+  polling's real costs are per message (headers, round trips, a waiting request), so it \
+  suits rare, large updates and loses on frequent, small ones — chat, games, live dashboards.
+  """)
+
+_ = try await socket.close()
+await poller.close()
+try await server.shutdown()
+
+lesson.box(
+  "Common misconceptions",
+  [
+    "WebSocket is not faster at moving bytes: TCP is the same underneath. It saves per-message costs: headers, round trips, and a request that must be waiting.",
+    "Long polling is not broken: it works through every proxy and needs nothing special on the server. It costs more per message and per idle client.",
+    "Latency figures from one machine's loopback are not your network's; ratios measured in the same run are what carry over.",
+  ])
+
+lesson.say(
+  """
+  Exercises
+  1. Run `make bench-quick` and compare its WebSocket and long-polling rows with this lesson's.
+  2. Double the message rate in section 3 with two senders: what happens to long polling's p99?
+  3. Turn compression on (`--deflate`): which rows change, and why only those?
+  """)
+lesson.finish(next: nil)
