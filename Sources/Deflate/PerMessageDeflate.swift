@@ -62,7 +62,7 @@ public final class PerMessageDeflate {
     out.reserveCapacity(payload.readableBytes / 2 + 16)
     try c.compress(payload, into: &out)
     if isLast {
-      if out.readableBytes >= 4, out.getBytes(at: out.writerIndex - 4, length: 4) == Self.tail {
+      if out.readableBytes >= 4, out.getInteger(at: out.writerIndex - 4, as: UInt32.self) == 0x0000_ffff {
         out.moveWriterIndex(to: out.writerIndex - 4)
       }
       if out.readableBytes == 0 {
@@ -100,6 +100,9 @@ public final class PerMessageDeflate {
       if receiveNoContextTakeover || d.finished { d.reset() }
       inflatedInMessage = 0
       receivedInMessage = 0
+      // The output was produced in chunks of up to 64 KiB; a short message must not keep that
+      // capacity alive while it waits for the application.
+      if out.capacity > 2 * out.readableBytes + 4096 { out = ByteBuffer(bytes: out.readableBytesView) }
     } else {
       inflatedInMessage += out.readableBytes
       receivedInMessage += payload.readableBytes

@@ -122,8 +122,10 @@ final class Decompressor {
       stream.pointee.avail_in = UInt32(inBytes.count)
       while true {
         let remaining = limit - output.readableBytes
-        // One byte beyond the limit tells "over the limit" from "exactly at it".
-        let chunk = min(64 * 1024, max(1, remaining + 1))
+        // One byte beyond the limit tells "over the limit" from "exactly at it". Start near the
+        // likely size (compressed text inflates a few times over) and grow up to 64 KiB steps.
+        let guess = max(256, input.readableBytes * 4, output.readableBytes)
+        let chunk = min(64 * 1024, guess, max(1, remaining + 1))
         var produced = 0
         output.writeWithUnsafeMutableBytes(minimumWritableBytes: chunk) { out in
           stream.pointee.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)

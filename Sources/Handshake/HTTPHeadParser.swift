@@ -53,16 +53,16 @@ public struct HTTPHeadParser<Head: HTTPMessageHead> {
   public mutating func feed(_ bytes: some Collection<UInt8>) throws(HandshakeError) -> Completed? {
     if let failure { throw failure }
     do {
-      return try consume(bytes)
+      // One concrete, contiguous type for the byte loop: a generic `Collection` walked byte by
+      // byte from another module is not specialised (and allocated per byte).
+      return try consume(bytes as? [UInt8] ?? Array(bytes))
     } catch {
       failure = error
       throw error
     }
   }
 
-  private mutating func consume(_ bytes: some Collection<UInt8>) throws(HandshakeError)
-    -> Completed?
-  {
+  private mutating func consume(_ bytes: [UInt8]) throws(HandshakeError) -> Completed? {
     var index = bytes.startIndex
     var pending = index  // the first byte not yet copied into `buffer`
     var size = skippedBytes + buffer.count  // head bytes taken so far, towards the cap
