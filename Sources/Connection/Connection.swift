@@ -598,6 +598,7 @@ public struct Connection {
   }
 
   private func decodeThroughExtensions(_ frame: Frame) throws(ProtocolError) -> Frame {
+    if extensions.isEmpty { return frame }  // the common case: no copy, no loop
     var frame = frame
     for ext in extensions.reversed() { frame = try ext.decode(frame) }
     return frame
@@ -659,6 +660,7 @@ public struct Connection {
   }
 
   private mutating func emit(_ frame: Frame) throws(ConnectionCommandError) {
+    if extensions.isEmpty { return write(frame) }
     var frame = frame
     do {
       for ext in extensions { frame = try ext.encode(frame) }
