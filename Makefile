@@ -36,3 +36,12 @@ lint:
 
 clean:
 	rm -rf .build
+
+# End-to-end benchmarks on loopback (Benchmarks/, its own package; not part of `make test`):
+# release builds, servers pinned to core 0 and the loader to core 1, results in Benchmarks/results/.
+.PHONY: bench bench-quick
+bench: deps
+	@SWIFT=$(SWIFT) bash scripts/bench.sh full
+
+bench-quick: deps
+	@SWIFT=$(SWIFT) bash scripts/bench.sh quick

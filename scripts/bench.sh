@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# WSLab's end-to-end benchmarks on loopback (issue 6).
+#   scripts/bench.sh quick   about a minute: fewer points, one short run each   (make bench-quick)
+#   scripts/bench.sh full    about ten minutes: every point, 3 × 2 s runs       (make bench)
+# Builds in release, starts the servers (wslab serve, the NIOWebSocket peer, the raw TCP echo),
+# pins servers to core 0 and the loader to core 1 when there are two cores, runs the loader,
+# writes Benchmarks/results/latest.{md,json,svg}, and stops everything it started.
+set -euo pipefail
+
+PROFILE=${1:-full}
+case "$PROFILE" in quick|full) ;; *) echo "usage: scripts/bench.sh [quick|full]" >&2; exit 2;; esac
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH="$ROOT/Benchmarks"
+RESULTS="$BENCH/results"
+RAW="$RESULTS/raw"
+SWIFT=${SWIFT:-swift}
+# Our own scratch paths: never the root package's .build (the lead builds there) nor the
+# microbenchmarks' .build-micro.
+ROOT_SCRATCH="$BENCH/.build-e2e-root"
+BENCH_SCRATCH="$BENCH/.build-e2e"
+mkdir -p "$RAW"
+
+bash "$ROOT/scripts/install-deps.sh"
+
+step() { printf '\033[1mbench:\033[0m %s\n' "$*" >&2; }
+[ -t 2 ] || step() { printf 'bench: %s\n' "$*" >&2; }
+
+step "building wslab (release)"
+"$SWIFT" build -c release -q --scratch-path "$ROOT_SCRATCH" --package-path "$ROOT" --product wslab
+step "building the loader, the peers and the report (release)"
+for product in PeerNIOEcho PeerTCPEcho Loader Report; do
+  "$SWIFT" build -c release -q --scratch-path "$BENCH_SCRATCH" --package-path "$BENCH" --product "$product"
+done
+WSLAB="$("$SWIFT" build -c release --scratch-path "$ROOT_SCRATCH" --package-path "$ROOT" --show-bin-path)/wslab"
+BIN="$("$SWIFT" build -c release --scratch-path "$BENCH_SCRATCH" --package-path "$BENCH" --show-bin-path)"
+
+# 1000 connections (and C × W long-polling sockets) need more descriptors than the usual 1024.
+HARD=$(ulimit -Hn)
+if [ "$HARD" = unlimited ] || [ "$HARD" -ge 65536 ]; then ulimit -n 65536; else ulimit -n "$HARD"; fi
+step "file descriptors: $(ulimit -n)"
+
+SERVER_PIN=()
+LOADER_PIN=()
+PINNED=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  SERVER_PIN=(taskset -c 0)
+  LOADER_PIN=(taskset -c 1)
+  PINNED=(--pinned)
+  step "pinning: servers on core 0, loader on core 1"
+else
+  step "not pinning: $(nproc) core(s) or no taskset; numbers will be noisier"
+fi
+
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start NAME LOGFILE COMMAND...: starts a server in the background, waits for its
+# "listening on ...://127.0.0.1:PORT/" line, sets PORT and PID.
+start() {
+  local name=$1 log=$2
+  shift 2
+  "${SERVER_PIN[@]}" "$@" >"$log" 2>&1 &
+  PID=$!
+  PIDS+=("$PID")
+  PORT=
+  for _ in $(seq 1 200); do
+    PORT=$(sed -n 's#.*listening on [a-z]*://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$log" | head -n1)
+    [ -n "$PORT" ] && break
+    kill -0 "$PID" 2>/dev/null || { echo "bench: $name exited:" >&2; cat "$log" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$PORT" ] || { echo "bench: $name did not say it was listening:" >&2; cat "$log" >&2; exit 1; }
+  step "$name on port $PORT (pid $PID)"
+}
+
+# The WebSocket rows run without permessage-deflate (the loader does not offer it anyway);
+# a second wslab with deflate serves the deflate rows. Long polling uses the first one.
+start "wslab serve --no-deflate" "$RAW/wslab.log" "$WSLAB" serve --port 0 --no-deflate \
+  --max-connections 20000 --poll-timeout 5 --shutdown-grace 0.5
+WSLAB_T="$PORT:$PID"
+start "wslab serve (deflate)" "$RAW/wslab-deflate.log" "$WSLAB" serve --port 0 --shutdown-grace 0.5
+DEFLATE_T="$PORT:$PID"
+start "PeerNIOEcho" "$RAW/nio.log" "$BIN/PeerNIOEcho" --port 0
+NIO_T="$PORT:$PID"
+start "PeerTCPEcho" "$RAW/tcp.log" "$BIN/PeerTCPEcho" --port 0
+TCP_T="$PORT:$PID"
+
+step "running the $PROFILE profile"
+"${LOADER_PIN[@]}" "$BIN/Loader" suite --profile "$PROFILE" --wslab "$WSLAB_T" --nio "$NIO_T" --tcp "$TCP_T" \
+  --wslab-deflate "$DEFLATE_T" "${PINNED[@]}" --out "$RAW/runs.json"
+
+NOTES=()
+[ -f "$BENCH/results/notes.md" ] && NOTES=(--notes "$BENCH/results/notes.md")
+"$BIN/Report" --raw "$RAW/runs.json" --out "$RESULTS" \
+  --swift-version "$("$SWIFT" --version 2>/dev/null | head -n1)" "${NOTES[@]}" >/dev/null
+echo
+cat "$RESULTS/latest.md"
+echo
+step "results: $RESULTS/latest.md, latest.json, latest.svg (raw runs: $RAW/runs.json)"
