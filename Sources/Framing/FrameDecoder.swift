@@ -57,15 +57,21 @@ public struct FrameDecoder {
   /// Bytes received but not yet returned as a frame.
   public var bufferedBytes: Int { buffer.readableBytes }
 
-  /// Adds received bytes. Takes the buffer without copying when nothing is pending.
+  /// Adds received bytes, copied into the decoder's own buffer.
+  ///
+  /// Why a copy: masked payloads are unmasked in place, and the transport still holds the buffer
+  /// it read into (NIO keeps it for its next read), so writing into that buffer would make it
+  /// copy itself — an allocation and a copy per read. The decoder's buffer is reused from read
+  /// to read instead (it is unique again once the application has let go of the previous
+  /// payloads), so a read costs one copy and, in the steady state, no allocation.
   public mutating func append(_ bytes: ByteBuffer) {
     if buffer.readableBytes == 0 {
-      buffer = bytes
+      buffer.clear()
     } else {
       compactIfWorthIt()
-      var bytes = bytes
-      buffer.writeBuffer(&bytes)
     }
+    var bytes = bytes
+    buffer.writeBuffer(&bytes)
   }
 
   public mutating func append(contentsOf bytes: some Sequence<UInt8>) {
@@ -195,8 +201,8 @@ public struct FrameDecoder {
     buffer.moveReaderIndex(forwardBy: headerSize)
     let payload = buffer.readSlice(length: payloadLength)!
     consumedBytes += headerSize + payloadLength
-    if buffer.readableBytes == 0 {
-      // Let the next append take its buffer without copying.
+    if buffer.readableBytes == 0 && buffer.capacity > 1 << 20 {
+      // Do not keep a large frame's capacity for the rest of the connection.
       buffer = ByteBuffer()
     }
     let header = FrameHeader(fin: fin, rsv: rsv, opcode: opcode, maskingKey: key, payloadLength: payloadLength)
