@@ -79,6 +79,9 @@ final class LessonGoldenTests: XCTestCase {
       normalise: { text in
         var t = text.replacingOccurrences(of: #"\d+ µs"#, with: "N µs", options: .regularExpression)
         t = t.replacingOccurrences(of: #"about \d+ KiB"#, with: "about N KiB", options: .regularExpression)
+        // Measured ratios, and the build the lesson ran in (debug here, release in `make lessons`).
+        t = t.replacingOccurrences(of: #"\d+\.\d×"#, with: "N×", options: .regularExpression)
+        t = t.replacingOccurrences(of: #"(?m)^  build: .*$"#, with: "  build: B", options: .regularExpression)
         t = t.replacingOccurrences(of: #"-{2,}"#, with: "--", options: .regularExpression)
         return t.replacingOccurrences(of: #" {2,}"#, with: " ", options: .regularExpression)
       })
