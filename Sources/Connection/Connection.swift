@@ -259,6 +259,9 @@ public struct Connection {
   /// Bytes queued for the transport and not yet taken.
   public var queuedBytes: Int { outbound.readableBytes }
 
+  /// Bytes received but not yet decoded: the start of a frame that has not fully arrived.
+  public var bufferedInputBytes: Int { decoder.bufferedBytes }
+
   /// When the transport should call ``advance(to:)`` next (nil: no timer is running).
   public var nextDeadline: Timestamp? {
     var earliest: Timestamp?

@@ -110,6 +110,8 @@ struct Connect: AsyncParsableCommand {
       With --send, sends each message, prints each reply as "< TEXT" (binary: "< binary N bytes: HEX"), \
       closes with --close-code and prints "closed: CODE ...". Exit status: 0 after a clean close with \
       1000 or 1001, 1 for any other close, 2 when the connection or handshake failed.
+      With --echo, sends every received message back as the same kind (text or binary) until the server \
+      closes, then prints "closed: CODE ..." with the same exit status (for conformance suites).
       With --long-poll the URL is http://HOST:PORT and messages go over the long-polling endpoints.
       """)
 
@@ -126,6 +128,7 @@ struct Connect: AsyncParsableCommand {
   @Option(help: "Seconds to wait for each reply.") var timeout = 10.0
   @Flag(help: "Do not verify the server certificate (test certificates).") var insecure = false
   @Flag(help: "Use HTTP long polling instead of WebSocket.") var longPoll = false
+  @Flag(help: "Echo every received message back (same kind) until the server closes.") var echo = false
 
   func run() async throws {
     let sink = trace ? TraceSink() : nil
@@ -155,6 +158,10 @@ struct Connect: AsyncParsableCommand {
     FileHandle.standardError.write(
       Data(
         "connected to \(url) (subprotocol \(socket.opened.subprotocol ?? "none"), extensions \(negotiated))\n".utf8))
+    if echo {
+      if !send.isEmpty { fail("--echo and --send do not go together") }
+      return try await runEcho(socket)
+    }
     let messages: [String]
     if send.isEmpty {
       messages = []
@@ -198,6 +205,23 @@ struct Connect: AsyncParsableCommand {
     } catch {
       outcome = try await socket.closed
     }
+    print(
+      "closed: \(outcome.code.rawValue) \(outcome.code.name)" + (outcome.reason.isEmpty ? "" : " \"\(outcome.reason)\"")
+    )
+    fflush(nil)
+    let clean = outcome.wasClean && (outcome.code == .normalClosure || outcome.code == .goingAway)
+    if !clean { throw ExitCode(1) }
+  }
+
+  /// Echo mode: every message goes back as it came until the connection closes; nothing of ours
+  /// starts the close. Exit status as without --echo.
+  func runEcho(_ socket: WebSocket) async throws {
+    do {
+      for try await message in socket.messages { try await socket.send(message) }
+    } catch {
+      // The connection failed or closed while echoing; the outcome below says how.
+    }
+    let outcome = try await socket.closed
     print(
       "closed: \(outcome.code.rawValue) \(outcome.code.name)" + (outcome.reason.isEmpty ? "" : " \"\(outcome.reason)\"")
     )
@@ -252,14 +276,27 @@ struct Connect: AsyncParsableCommand {
 
 struct Decode: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Annotate the bytes of a frame, e.g. wslab decode 81 85 37 fa 21 3d 7f 9f 4d 51 58")
+    abstract: "Decode bytes as the receiving endpoint would, e.g. wslab decode 81 85 37 fa 21 3d 7f 9f 4d 51 58",
+    discussion: """
+      The bytes go through the real codec: a receiving Connection, opened, decodes every frame \
+      (any number, back to back), assembles the messages, answers pings and closes as it would \
+      on the wire, and fails on the first rule broken. Each frame is annotated field by field. \
+      Exit status: 0 when every byte was a valid frame, 1 when the bytes break a rule (the \
+      close code and RFC section are printed) or end inside a frame, 2 for bad arguments.
+      """)
 
-  @Argument(help: "Hex bytes (spaces optional).") var hex: [String]
+  @Option(help: "Who sent the bytes: client (frames must be masked) or server. Default: the first frame's MASK bit.")
+  var from: Role?
+  @Flag(help: "permessage-deflate was negotiated: RSV1 marks a compressed message (RFC 7692).") var deflate = false
+  @Flag(help: "With --deflate: the sender kept its compression context (context takeover) between messages.")
+  var contextTakeover = false
+  @Argument(help: "Hex bytes (spaces, colons and 0x prefixes optional).") var hex: [String]
 
   func run() throws {
-    let digits = hex.joined().filter { !$0.isWhitespace }
-    guard digits.count % 2 == 0, digits.allSatisfy(\.isHexDigit) else {
-      fail("expected hex bytes, got \(hex.joined(separator: " "))")
+    var digits = hex.joined(separator: " ").replacingOccurrences(of: "0x", with: " ")
+    digits = String(digits.filter { !$0.isWhitespace && $0 != ":" && $0 != "," })
+    guard !digits.isEmpty, digits.count % 2 == 0, digits.allSatisfy(\.isHexDigit) else {
+      fail("expected hex bytes (an even number of hex digits), got \(hex.joined(separator: " "))")
     }
     var bytes: [UInt8] = []
     var i = digits.startIndex
@@ -268,10 +305,53 @@ struct Decode: ParsableCommand {
       bytes.append(UInt8(digits[i..<j], radix: 16)!)
       i = j
     }
+    let sender = from ?? (bytes.count > 1 && bytes[1] & 0x80 != 0 ? .client : .server)
+    let receiver = sender.peer
+    var extensions: [any WebSocketExtension] = []
+    if deflate {
+      let parameters = DeflateParameters(
+        serverNoContextTakeover: !contextTakeover, clientNoContextTakeover: !contextTakeover)
+      extensions = [
+        PerMessageDeflateExtension(
+          PerMessageDeflate(parameters: parameters, options: DeflateOptions(), isServer: receiver == .server))
+      ]
+    }
+    let log = TraceLog()
+    var connection = Connection(
+      openWith: Connection.Configuration(role: receiver), extensions: extensions, observer: log)
+    connection.receive(bytes)
+    let events = connection.drainEvents()
     let style: TraceRenderer.Style = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil ? .ansi : .plain
-    print(TraceRenderer(style: style).render(FrameAnnotator.record(for: bytes)), terminator: "")
+    let renderer = TraceRenderer(style: style)
+    print("decoding \(bytes.count) bytes as the \(receiver.rawValue) receives them (sent by the \(sender.rawValue))")
+    var frames = 0
+    for event in log.drain() {
+      // Only what the peer sent: the connection's own answers (pongs, close replies) are notes.
+      if case .bytes(let record) = event {
+        guard record.direction == sender.sendDirection else { continue }
+        frames += 1
+      }
+      print(renderer.render(event), terminator: "")
+    }
+    let messages = events.filter(\.isMessage).count
+    var status: Int32 = 0
+    if let failure = events.lazy.compactMap({ if case .failed(let f) = $0 { f } else { nil } }).first {
+      let code = failure.closeCode
+      print("result: invalid: \(failure); the \(receiver.rawValue) fails the connection with close \(code.rawValue)")
+      status = 1
+    } else if connection.bufferedInputBytes > 0 {
+      let rest = Array(bytes.suffix(connection.bufferedInputBytes))
+      print(renderer.render(.bytes(FrameAnnotator.record(for: rest, direction: sender.sendDirection))), terminator: "")
+      print("result: incomplete: the last \(rest.count) byte(s) start a frame that has not fully arrived")
+      status = 1
+    } else {
+      print("result: valid: \(frames) frame(s), \(messages) data message(s)")
+    }
+    if status != 0 { Foundation.exit(status) }
   }
 }
+
+extension Role: ExpressibleByArgument {}
 
 // MARK: - helpers
 

@@ -6,7 +6,7 @@ import XCTest
 /// the files after a deliberate change (then read the diff).
 final class LessonGoldenTests: XCTestCase {
   /// The folder holding the built lesson executables: the same one as the test bundle.
-  func binDirectory() throws -> URL {
+  static func binDirectory() throws -> URL {
     var candidates: [URL] = []
     if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
     candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
@@ -24,7 +24,7 @@ final class LessonGoldenTests: XCTestCase {
 
   func run(_ lesson: String, arguments: [String] = ["--no-color", "--no-pause"]) throws -> (String, Int32) {
     let process = Process()
-    process.executableURL = try binDirectory().appendingPathComponent(lesson)
+    process.executableURL = try Self.binDirectory().appendingPathComponent(lesson)
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = nil

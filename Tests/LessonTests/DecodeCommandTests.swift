@@ -1,0 +1,91 @@
+import Foundation
+import XCTest
+
+/// `wslab decode` runs the bytes through a real receiving Connection: these check its verdicts
+/// (exit status and result line) and one full annotation byte for byte.
+final class DecodeCommandTests: XCTestCase {
+  func decode(_ arguments: [String]) throws -> (output: String, status: Int32) {
+    let process = Process()
+    process.executableURL = try LessonGoldenTests.binDirectory().appendingPathComponent("wslab")
+    process.arguments = ["decode"] + arguments
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    process.environment = env
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+  }
+
+  func lastLine(_ s: String) -> String {
+    String(s.split(separator: "\n").last ?? "")
+  }
+
+  /// RFC 6455 §5.7, masked "Hello": the whole output, byte for byte.
+  func testMaskedHelloIsAnnotatedAndDelivered() throws {
+    let (output, status) = try decode(["81", "85", "37", "fa", "21", "3d", "7f", "9f", "4d", "51", "58"])
+    XCTAssertEqual(status, 0)
+    XCTAssertEqual(
+      output,
+      """
+      decoding 11 bytes as the server receives them (sent by the client)
+      ▶ client → server  frame: text "Hello" (masked, 11 bytes)
+        0     81                       1.......  FIN          1            final fragment: this frame ends the message  §5.2
+                                       .000....  RSV1-3       000          reserved bits, 0 unless an extension defines them  §5.2
+                                       ....0001  opcode       0x1          text frame: the message is UTF-8 text  §5.2
+        1     85                       1.......  MASK         1            payload is masked; a 4-byte key follows the length (client → server)  §5.1
+                                       .0000101  length       5            payload length: 5 bytes (0–125 fit in 7 bits)  §5.2
+        2     37 fa 21 3d                        masking key  37 fa 21 3d  payload byte i is XORed with key byte i mod 4  §5.3
+        6     7f 9f 4d 51 58                     payload      "Hello"      masked payload, unmasked: "Hello"
+      note: app ← text "Hello"
+      result: valid: 1 frame(s), 1 data message(s)
+
+      """)
+  }
+
+  /// Several frames back to back, a ping between fragments (§5.4), hex written in other ways.
+  func testFragmentsWithAPingInBetween() throws {
+    let (output, status) = try decode(["0x01,0x03,0x48,0x65,0x6c", "89:05:48:65:6c:6c:6f", "8002 6c6f"])
+    XCTAssertEqual(status, 0)
+    XCTAssertTrue(output.contains("note: app ← ping \"Hello\""), output)
+    XCTAssertTrue(output.contains("note: app ← text \"Hello\""), output)
+    XCTAssertEqual(lastLine(output), "result: valid: 3 frame(s), 1 data message(s)")
+  }
+
+  func testViolationsExitOneWithTheirCloseCode() throws {
+    let cases: [([String], String)] = [
+      (["81", "7e", "00", "05"], "close 1002"),  // non-minimal length, §5.2
+      (["--from", "client", "81", "05", "48", "65", "6c", "6c", "6f"], "close 1002"),  // unmasked, §5.1
+      (["81", "02", "c3", "28"], "close 1007"),  // invalid UTF-8, §8.1
+      (["c1", "07", "f2", "48", "cd", "c9", "c9", "07", "00"], "close 1002"),  // RSV1 without deflate
+      (["88", "01", "03"], "close 1002"),  // 1-byte close payload, §5.5.1
+    ]
+    for (arguments, expected) in cases {
+      let (output, status) = try decode(arguments)
+      XCTAssertEqual(status, 1, "\(arguments)")
+      XCTAssertTrue(lastLine(output).hasPrefix("result: invalid: "), output)
+      XCTAssertTrue(lastLine(output).hasSuffix(expected), "\(arguments): \(lastLine(output))")
+    }
+  }
+
+  /// RFC 7692 §7.2.3.1 with the extension negotiated: the real inflater gives "Hello".
+  func testCompressedHelloWithDeflate() throws {
+    let (output, status) = try decode(["--deflate", "c1", "07", "f2", "48", "cd", "c9", "c9", "07", "00"])
+    XCTAssertEqual(status, 0)
+    XCTAssertTrue(output.contains("note: app ← text \"Hello\""), output)
+  }
+
+  func testIncompleteAndMalformedInput() throws {
+    let (incomplete, status) = try decode(["81", "05", "48", "65"])
+    XCTAssertEqual(status, 1)
+    XCTAssertTrue(incomplete.contains("(2 of 5 bytes present)"), incomplete)
+    XCTAssertEqual(
+      lastLine(incomplete), "result: incomplete: the last 4 byte(s) start a frame that has not fully arrived")
+    let (bad, badStatus) = try decode(["8"])
+    XCTAssertEqual(badStatus, 2)
+    XCTAssertTrue(bad.contains("expected hex bytes"), bad)
+  }
+}
