@@ -139,6 +139,10 @@ public struct Connection {
   private var pendingPong: ByteBuffer?
   /// A received close frame held back until the messages before it are drained.
   private var pendingClose: ByteBuffer?
+  /// A protocol violation found behind messages the application has not taken yet: the
+  /// connection fails once they are drained, so they can be answered first — as they could have
+  /// been had the violation come in a later read.
+  private var pendingFailure: ConnectionFailure?
   private var finished = false
 
   // MARK: creating
@@ -225,6 +229,10 @@ public struct Connection {
 
   /// The next event, or nil when there is none.
   public mutating func nextEvent() -> ConnectionEvent? {
+    if eventIndex == events.count, let failure = pendingFailure {
+      pendingFailure = nil
+      fail(failure, sendClose: true)
+    }
     if eventIndex == events.count, let payload = pendingClose {
       // Every message that arrived before the close has been handed out (and could be
       // answered): now take the close.
@@ -262,6 +270,15 @@ public struct Connection {
   /// Bytes received but not yet decoded: the start of a frame that has not fully arrived.
   public var bufferedInputBytes: Int { decoder.bufferedBytes }
 
+  /// Every event so far has been handed out, and the next ``nextEvent()`` call takes a close or a
+  /// protocol violation that was held back behind messages. A transport that hands messages to
+  /// application code on another task (the async API) waits here until the application has
+  /// answered them, so that its replies go out before the close frame, as they would have had the
+  /// close or the violation arrived in a later read.
+  public var holdsBackCloseForApplication: Bool {
+    eventIndex == events.count && (pendingFailure != nil || pendingClose != nil)
+  }
+
   /// When the transport should call ``advance(to:)`` next (nil: no timer is running).
   public var nextDeadline: Timestamp? {
     var earliest: Timestamp?
@@ -290,9 +307,12 @@ public struct Connection {
     case .connecting:
       receiveHandshake(buffer)
     case .open, .closing:
+      // Nothing after a close frame or a violation is processed (a held-back close or failure
+      // is taken on drain): later bytes are dropped, not buffered, however long the
+      // application takes to drain.
+      guard pendingClose == nil && pendingFailure == nil else { break }
       decoder.append(buffer)
-      // Nothing after a close frame is processed; the held-back close is taken on drain.
-      if pendingClose == nil { processFrames() }
+      processFrames()
     case .closed:
       // After the closing handshake or a failure nothing more is processed (§7.1.7).
       break
@@ -302,6 +322,10 @@ public struct Connection {
 
   /// The peer closed TCP (or it broke). Without a closing handshake that is 1006 (§7.1.5).
   public mutating func receiveEOF() {
+    if let failure = pendingFailure {
+      pendingFailure = nil
+      fail(failure, sendClose: true)
+    }
     if let payload = pendingClose {
       pendingClose = nil
       receiveClose(payload)
@@ -549,14 +573,14 @@ public struct Connection {
         }
         frame = try decodeThroughExtensions(next)
       } catch {
-        fail(.protocolViolation(error), sendClose: true)
+        failAfterPendingMessages(.protocolViolation(error))
         return
       }
       let message: Message?
       do {
         message = try assembler.append(frame)
       } catch {
-        fail(.protocolViolation(error), sendClose: true)
+        failAfterPendingMessages(.protocolViolation(error))
         return
       }
       guard let message else { continue }
@@ -588,6 +612,19 @@ public struct Connection {
         return
       }
     }
+  }
+
+  /// Fails the connection at once, or — when messages that arrived before the violation are still
+  /// waiting for the application — as soon as they have been taken, so that replies to them go
+  /// out before the close frame. Input after the violation is never processed.
+  private mutating func failAfterPendingMessages(_ failure: ConnectionFailure) {
+    let waiting = events[eventIndex...].filter(\.isMessage).count
+    guard waiting > 0 else {
+      fail(failure, sendClose: true)
+      return
+    }
+    note("✗ \(failure): the connection fails once the \(waiting) message(s) before it are taken")
+    pendingFailure = failure
   }
 
   /// Text that is still arriving is validated as it comes (RFC 6455 §8.1: fail fast), unless an

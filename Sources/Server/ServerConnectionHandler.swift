@@ -75,6 +75,15 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     timer = nil
   }
 
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is ApplicationCaughtUp, case .websocket = phase {
+      pump(context: context)
+      flushIfNeeded(context: context)
+    } else {
+      context.fireUserInboundEventTriggered(event)
+    }
+  }
+
   func channelActive(context: ChannelHandlerContext) {
     tracer?.note("TCP connection from \(context.remoteAddress.map { "\($0)" } ?? "?")")
     // The whole first request head must arrive in time (slowloris).
@@ -344,8 +353,22 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     }
   }
 
+  /// With the async API, a close or violation held back behind messages waits until the
+  /// application has taken and answered them (see `Connection.holdsBackCloseForApplication`), at
+  /// most the close timeout: an application that stops reading does not keep the connection.
+  private var holdDeadline: NIODeadline?
+
   private func drainEvents(context: ChannelHandlerContext) {
-    while let event = connection?.nextEvent() {
+    while true {
+      if connection?.holdsBackCloseForApplication == true, continuation != nil, let flow {
+        let deadline = holdDeadline ?? .now() + TimeAmount(configuration.closeTimeout)
+        holdDeadline = deadline
+        if NIODeadline.now() < deadline && flow.holdUntilCaughtUp() {
+          arm(deadline: deadline)
+          return
+        }
+      }
+      guard let event = connection?.nextEvent() else { return }
       switch event {
       case .opened(let opened):
         // Chat rooms are request paths; every open WebSocket is a member (shutdown reaches all).

@@ -189,6 +189,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
   func handlerRemoved(context: ChannelHandlerContext) {
     self.context = nil
     timer?.cancel()
+    holdTimer?.cancel()
     timer = nil
   }
 
@@ -295,8 +296,34 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     pump(context)
   }
 
+  /// While the application answers the messages that came before a held-back close or violation
+  /// (bounded by the close timeout: an application that stops reading does not keep it open).
+  private var holdTimer: Scheduled<Void>?
+  private var holdExpired = false
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is ApplicationCaughtUp {
+      pump(context)
+    } else {
+      context.fireUserInboundEventTriggered(event)
+    }
+  }
+
   private func drain(_ context: ChannelHandlerContext) {
-    while let event = connection.nextEvent() {
+    while true {
+      if connection.holdsBackCloseForApplication, !holdExpired, continuation != nil, let flow,
+        flow.holdUntilCaughtUp()
+      {
+        if holdTimer == nil {
+          let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+          holdTimer = context.eventLoop.scheduleTask(in: TimeAmount(closeTimeout)) {
+            bound.value.holdExpired = true
+            bound.value.timerFired()
+          }
+        }
+        return
+      }
+      guard let event = connection.nextEvent() else { return }
       switch event {
       case .opened(let opened):
         let (stream, continuation) = AsyncThrowingStream<WebSocketMessage, Error>.makeStream()
@@ -330,6 +357,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
   private func end(_ outcome: CloseOutcome) {
     guard !finished else { return }
     finished = true
+    holdTimer?.cancel()
+    holdTimer = nil
     openPromise.fail(WebSocketError.connectionFailed("closed before the handshake completed (\(outcome))"))
     continuation?.finish()
     continuation = nil

@@ -21,6 +21,7 @@ public struct WebSocketMessages: AsyncSequence, Sendable {
     let flow: FlowControl
 
     public mutating func next() async throws -> WebSocketMessage? {
+      flow.waiting()
       let message = try await base.next()
       if message != nil { flow.consumed() }
       return message
@@ -38,11 +39,40 @@ final class FlowControl: Sendable {
   private struct State {
     var buffered = 0
     var paused = false
+    /// The application is inside `next()`: it has finished with every message it took.
+    var applicationWaits = false
+    /// The connection holds a close back until the application has caught up.
+    var notifyWhenCaughtUp = false
   }
   private let state = NIOLockedValueBox(State())
   private let channel: Channel
 
   init(channel: Channel) { self.channel = channel }
+
+  /// Called on the event loop when the connection holds back a close (or a violation) behind
+  /// messages: true when the application has not yet taken and answered all of them; it is then
+  /// told with ``ApplicationCaughtUp`` in the pipeline as soon as it asks for the next message.
+  func holdUntilCaughtUp() -> Bool {
+    state.withLockedValue { s in
+      if s.buffered == 0 && s.applicationWaits { return false }
+      s.notifyWhenCaughtUp = true
+      return true
+    }
+  }
+
+  /// The application asks for the next message: it is done with the ones it took.
+  func waiting() {
+    let notify = state.withLockedValue { s -> Bool in
+      s.applicationWaits = true
+      guard s.notifyWhenCaughtUp, s.buffered == 0 else { return false }
+      s.notifyWhenCaughtUp = false
+      return true
+    }
+    if notify {
+      let channel = self.channel
+      channel.eventLoop.execute { channel.pipeline.fireUserInboundEventTriggered(ApplicationCaughtUp()) }
+    }
+  }
 
   /// Messages handed over and not yet taken.
   var buffered: Int { state.withLockedValue { $0.buffered } }
@@ -64,6 +94,7 @@ final class FlowControl: Sendable {
   /// The application took a message. Resumes reading once it has caught up.
   func consumed() {
     let resume = state.withLockedValue { s -> Bool in
+      s.applicationWaits = false
       s.buffered -= 1
       guard s.paused, s.buffered <= WebSocketMessages.lowWatermark else { return false }
       s.paused = false
@@ -77,3 +108,7 @@ final class FlowControl: Sendable {
     }
   }
 }
+
+/// Fired through the pipeline when the application has taken and answered every message handed to
+/// it, while the connection was holding a close back for it.
+struct ApplicationCaughtUp {}

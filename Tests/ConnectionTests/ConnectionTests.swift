@@ -221,6 +221,48 @@ final class ConnectionTests: XCTestCase {
     XCTAssertTrue(events.contains(.closeReceived(ClosePayload(code: .normalClosure))))
   }
 
+  /// Autobahn 3.2 and 4.1.3: a valid message, then a violation, then a ping, all in one read. The
+  /// message is handed out and its echo goes out before the 1002 close, exactly as if the
+  /// violation had come in a later read; the ping behind the violation is never answered.
+  func testAMessageBeforeAViolationInTheSameReadCanStillBeAnswered() throws {
+    let enc = FrameEncoder()
+    let key = MaskingKey(1, 2, 3, 4)
+    let violations: [(String, [UInt8], UInt16)] = [
+      ("RSV2", enc.frameBytes(opcode: .text, rsv: 0x20, maskingKey: key, payload: Array("bad".utf8)), 1002),
+      ("opcode 3", enc.frameBytes(opcode: Opcode(rawValue: 3), maskingKey: key, payload: []), 1002),
+      ("continuation first", enc.frameBytes(opcode: .continuation, maskingKey: key, payload: [1]), 1002),
+      ("bad UTF-8", enc.frameBytes(opcode: .text, maskingKey: key, payload: [0xc3, 0x28]), 1007),
+    ]
+    for (name, violation, code) in violations {
+      var server = Connection(openWith: .init(role: .server))
+      server.receive(
+        enc.frameBytes(opcode: .text, maskingKey: key, payload: Array("Hello".utf8)) + violation
+          + enc.frameBytes(opcode: .ping, maskingKey: key, payload: Array("p".utf8)))
+      XCTAssertEqual(server.nextEvent(), .text("Hello"), name)
+      XCTAssertEqual(server.state, .open, "\(name): the failure waits until the message has been taken")
+      XCTAssertNil(server.takeOutbound(), "\(name): no close frame before the application could answer")
+      try server.send(text: "Hello")
+      guard case .failed(let failure) = server.nextEvent() else { return XCTFail(name) }
+      XCTAssertEqual(failure.closeCode.rawValue, code, name)
+      guard case .closed = server.nextEvent() else { return XCTFail(name) }
+      XCTAssertNil(server.nextEvent(), name)
+      let sent = frames(in: server.takeOutbound()?.bytes ?? [], sentBy: .server)
+      XCTAssertEqual(sent.map(\.opcode), [.text, .close], "\(name): the echo, then the close; no pong")
+      XCTAssertEqual(sent.last.map { UInt16($0.payload.bytes[0]) << 8 | UInt16($0.payload.bytes[1]) }, code, name)
+      XCTAssertTrue(server.shouldCloseTransport, name)
+    }
+    // EOF before the application took the message: the failure still happens, after the message.
+    var server = Connection(openWith: .init(role: .server))
+    server.receive(
+      enc.frameBytes(opcode: .binary, maskingKey: key, payload: [1, 2]) + violations[0].1)
+    server.receiveEOF()
+    let events = server.drainEvents()
+    XCTAssertEqual(events.first, .binary(ByteBuffer(bytes: [1, 2])))
+    guard case .failed(let failure) = events.dropFirst().first else { return XCTFail("\(events)") }
+    XCTAssertEqual(failure.closeCode, .protocolError)
+    XCTAssertEqual(frames(in: server.takeOutbound()?.bytes ?? [], sentBy: .server).map(\.opcode), [.close])
+  }
+
   func testOneMessageLargerThanTheQueueLimitIsAllowedWhenNothingWaits() throws {
     var server = Connection(openWith: .init(role: .server, maxQueuedBytes: 1000))
     try server.send(binary: [UInt8](repeating: 1, count: 5000))

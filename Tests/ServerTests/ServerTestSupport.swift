@@ -1,5 +1,7 @@
 import Deflate
 import Foundation
+import Framing
+import Handshake
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -123,4 +125,79 @@ func makeTestCertificate() throws -> (cert: String, key: String) {
   p.waitUntilExit()
   guard p.terminationStatus == 0 else { throw NSError(domain: "openssl failed (is it installed?)", code: 1) }
   return (cert, key)
+}
+
+/// A raw TCP server on 127.0.0.1 for the client tests that need a peer no real server would be:
+/// when the first request head has arrived, it writes whatever `respond` returns for it (in one
+/// write) and then records every byte the client sends.
+final class ScriptedServer: @unchecked Sendable {
+  private let channel: Channel
+  private let state = NIOLockedValueBox<(head: [UInt8], answered: Bool, received: [UInt8])>(([], false, []))
+  let port: Int
+
+  final class Handler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    let state: NIOLockedValueBox<(head: [UInt8], answered: Bool, received: [UInt8])>
+    let respond: @Sendable (String) -> [UInt8]
+    init(
+      state: NIOLockedValueBox<(head: [UInt8], answered: Bool, received: [UInt8])>,
+      respond: @escaping @Sendable (String) -> [UInt8]
+    ) {
+      self.state = state
+      self.respond = respond
+    }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+      let bytes = Array(unwrapInboundIn(data).readableBytesView)
+      let reply = state.withLockedValue { s -> [UInt8]? in
+        if s.answered {
+          s.received += bytes
+          return nil
+        }
+        s.head += bytes
+        guard let end = s.head.firstRange(of: [13, 10, 13, 10]) else { return nil }
+        s.answered = true
+        s.received = Array(s.head[end.upperBound...])
+        return respond(String(decoding: s.head[..<end.upperBound], as: UTF8.self))
+      }
+      if let reply { context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply)), promise: nil) }
+    }
+  }
+
+  init(respond: @escaping @Sendable (String) -> [UInt8]) async throws {
+    let state = self.state
+    channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(Handler(state: state, respond: respond))
+        }
+      }
+      .bind(host: "127.0.0.1", port: 0).get()
+    port = channel.localAddress!.port!
+  }
+
+  /// What the client sent after its request head.
+  var received: [UInt8] { state.withLockedValue { $0.received } }
+
+  /// Waits (bounded) until `condition` holds for the bytes received after the head.
+  func wait(_ seconds: Double = 5, until condition: ([UInt8]) -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if condition(received) { return true }
+      try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition(received)
+  }
+
+  func stop() async { try? await channel.close() }
+}
+
+/// Decodes the frames in `bytes` as sent by `role` (masked when a client sent them).
+func decodeFrames(_ bytes: [UInt8], sentBy role: Role) -> [Frame] {
+  var decoder = FrameDecoder(configuration: .init(role: role.peer, allowedRSV: 0x70))
+  decoder.append(contentsOf: bytes)
+  var out: [Frame] = []
+  while let frame = try? decoder.next() { out.append(frame) }
+  return out
 }

@@ -2,6 +2,7 @@ import Connection
 import Deflate
 import Foundation
 import Framing
+import Handshake
 import NIOCore
 import XCTest
 
@@ -217,6 +218,80 @@ final class ServerTests: XCTestCase {
     XCTAssertEqual(got9, [.text("SHOUT")])
     _ = try await socket.close()
     try await server.shutdown()
+  }
+
+  /// Autobahn 3.2 / 4.1.3 with the async API: a message and a violation arrive in one read. The
+  /// application (which takes its time) still answers the message before the 1002 close goes out,
+  /// as it would have had the violation come in a later read.
+  func testAsyncApplicationAnswersAMessageThatPrecedesAViolationInTheSameRead() async throws {
+    let (server, port) = try await startServer {
+      $0.deflate = .disabled
+    } application: { socket in
+      do {
+        for try await message in socket.messages {
+          try await Task.sleep(for: .milliseconds(50))
+          try await socket.send(message)
+        }
+      } catch {}
+    }
+    let raw = try await RawClient(port: port)
+    try await raw.send(upgradeRequest(port: port))
+    let ok1 = await raw.wait { $0.text.contains("\r\n\r\n") }
+    XCTAssertTrue(ok1)
+    let head = raw.bytes.count
+    let enc = FrameEncoder()
+    let key = MaskingKey(1, 2, 3, 4)
+    try await raw.send(
+      enc.frameBytes(opcode: .text, maskingKey: key, payload: Array("Hello".utf8))
+        + enc.frameBytes(opcode: .text, rsv: 0x20, maskingKey: key, payload: Array("bad".utf8))
+        + enc.frameBytes(opcode: .ping, maskingKey: key, payload: Array("p".utf8)))
+    let closed = await raw.wait { $0.isClosed }
+    XCTAssertTrue(closed)
+    // The echo, then the close with 1002 (and its reason); the ping after the violation is never
+    // answered.
+    let sent = decodeFrames(Array(raw.bytes[head...]), sentBy: .server)
+    XCTAssertEqual(sent.map(\.opcode), [.text, .close])
+    XCTAssertEqual(sent.first.map { Array($0.payload.readableBytesView) }, Array("Hello".utf8))
+    XCTAssertEqual(sent.last.map { Array($0.payload.readableBytesView.prefix(2)) }, [0x03, 0xea])
+    try await server.shutdown()
+  }
+
+  /// The same in the client role: the server sends a message and a frame with an unknown opcode
+  /// in one write; the client's application echoes the message before the client's 1002 close.
+  func testClientApplicationAnswersAMessageThatPrecedesAViolationInTheSameRead() async throws {
+    let peer = try await ScriptedServer { request in
+      let key =
+        request.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }
+        .map { $0.dropFirst("sec-websocket-key:".count).trimmingCharacters(in: .whitespaces) } ?? ""
+      let response =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Accept: \(WebSocketAccept.value(forKey: key))\r\n\r\n"
+      let enc = FrameEncoder()
+      return Array(response.utf8) + enc.frameBytes(opcode: .text, payload: Array("Hello".utf8))
+        + enc.frameBytes(opcode: Opcode(rawValue: 3), payload: [])
+    }
+    var config = ClientConfiguration()
+    config.deflate = .disabled
+    config.deterministicSeed = 7
+    let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(peer.port)/", configuration: config)
+    do {
+      for try await message in socket.messages {
+        try await Task.sleep(for: .milliseconds(50))
+        try await socket.send(message)
+      }
+      XCTFail("the connection should fail")
+    } catch {}
+    let outcome = try await socket.closed
+    XCTAssertEqual(outcome.code, .protocolError)
+    let ok = await peer.wait { $0.count >= 2 * 6 + 5 + 2 }
+    XCTAssertTrue(ok)
+    let sent = peer.received
+    // The client's frames, masked: first the echo (text, 5 bytes), then the close (1002).
+    let frames = decodeFrames(sent, sentBy: .client)
+    XCTAssertEqual(frames.map(\.opcode), [.text, .close])
+    XCTAssertEqual(frames.first.map { Array($0.payload.readableBytesView) }, Array("Hello".utf8))
+    XCTAssertEqual(frames.last.map { Array($0.payload.readableBytesView.prefix(2)) }, [0x03, 0xea])
+    await peer.stop()
   }
 
   /// A fast peer and an application that does not read: reading pauses, nothing piles up without
