@@ -44,3 +44,33 @@ bench: deps
 
 bench-quick: deps
 	@SWIFT=$(SWIFT) bash scripts/bench.sh quick
+
+# Autobahn|Testsuite (unmodified wstest 25.10.1, installed into .autobahn/ on first use) in both
+# roles, compared case by case with Tests/Autobahn/expected-{server,client}.json.
+# `make conformance`: groups 1-10 (make test runs the same); `make conformance-full`: all 517
+# cases per role, on a release build. Reports: .build/autobahn/{server,client}/index.html.
+.PHONY: conformance conformance-full
+conformance: deps
+	$(SWIFT) build --product wslab
+	@WSLAB="$$($(SWIFT) build --show-bin-path)/wslab" SWIFT=$(SWIFT) bash scripts/autobahn.sh quick
+
+conformance-full: deps
+	$(SWIFT) build -c release --product wslab
+	@WSLAB="$$($(SWIFT) build -c release --show-bin-path)/wslab" SWIFT=$(SWIFT) bash scripts/autobahn.sh full
+
+# libFuzzer targets for every parser (Fuzz/README.md), SECONDS per target.
+SECONDS ?= 60
+.PHONY: fuzz sanitize
+fuzz: deps
+	@SWIFT=$(SWIFT) bash scripts/fuzz.sh $(SECONDS)
+
+# The server, client and connection tests under ThreadSanitizer and AddressSanitizer.
+sanitize: deps
+	@SWIFT=$(SWIFT) bash scripts/sanitize.sh
+
+# Attacks and load over real sockets (Tests/Stress): 10,000 connections x 1 GiB, 1,000 slowloris
+# connections, a decompression bomb, a slow reader, shutdown under load. make test runs `quick`.
+.PHONY: stress
+stress: deps
+	$(SWIFT) build -c release --product wslab
+	@WSLAB="$$($(SWIFT) build -c release --show-bin-path)/wslab" bash scripts/stress.sh full

@@ -182,3 +182,25 @@ let package = Package(
     ),
   ]
 )
+
+// libFuzzer targets (Fuzz/, `make fuzz`), only when WSLAB_FUZZ is set: scripts/fuzz.sh builds them
+// in their own scratch path with `-sanitize=fuzzer,address -parse-as-library` (libFuzzer supplies
+// `main`), which an ordinary build must not get.
+if Context.environment["WSLAB_FUZZ"] != nil {
+  package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: swiftSettings))
+  for name in [
+    "FuzzFrameDecoder", "FuzzServerHandshake", "FuzzClientHandshake", "FuzzExtensions", "FuzzInflate",
+    "FuzzConnection", "FuzzDeflateDissector", "FuzzDecode",
+  ] {
+    package.targets.append(
+      .executableTarget(
+        name: name,
+        dependencies: [
+          "FuzzSupport", "Framing", "Handshake", "Deflate", "Connection", "Trace",
+          .product(name: "NIOCore", package: "swift-nio"),
+        ],
+        path: "Fuzz/\(name)",
+        swiftSettings: swiftSettings
+      ))
+  }
+}

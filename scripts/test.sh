@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, RFC-vector, golden-lesson and real-socket tests (XCTest), then the
-# real peers (Python websockets, Node ws, headless Chromium) against wslab. Ends with one line,
-# "N passed, N failed", counting both.
+# real peers (Python websockets, Node ws, headless Chromium) against wslab, then the Autobahn
+# |Testsuite in both roles, groups 1-10 (scripts/autobahn.sh quick; `make conformance-full` runs all
+# 517 cases per role), then the attacks and load scaled down (scripts/stress.sh quick). Ends with
+# one line, "N passed, N failed", counting them all (Autobahn: one per case and role).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT="${SWIFT:-swift}"
@@ -41,5 +43,35 @@ else
   peer_status=1
 fi
 
+# part NAME CMD...: runs a part that ends with its own "N passed, N failed" line, shows its report
+# (without that line) and adds its counts; a part with no summary or a non-zero exit fails.
+part_status=0
+part() {
+  local name="$1" out status=0 line
+  shift
+  out="$(mktemp)"
+  "$@" >"$out" 2>&1 || status=$?
+  grep -vE '^[0-9]+ passed, [0-9]+ failed$' "$out" || true
+  line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1 || true)"
+  if [ -n "$line" ]; then
+    passed=$((passed + $(cut -d' ' -f1 <<<"$line")))
+    failed=$((failed + $(cut -d' ' -f3 <<<"$line")))
+  else
+    echo "test: $name printed no summary" >&2
+    failed=$((failed + 1))
+  fi
+  [ "$status" -eq 0 ] || part_status=1
+  rm -f "$out"
+}
+
+bin="$("$SWIFT" build --show-bin-path)"
+# Autobahn|Testsuite, groups 1-10 in both roles (the compression groups 12 and 13 take minutes:
+# make conformance-full).
+part "Autobahn" env WSLAB="$bin/wslab" bash scripts/autobahn.sh quick
+# Attacks and load, scaled down (make stress runs the full sizes).
+part "stress" env WSLAB="$bin/wslab" bash scripts/stress.sh quick
+
 echo "$passed passed, $failed failed"
-if [ "$status" -ne 0 ] || [ "$peer_status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
+if [ "$status" -ne 0 ] || [ "$peer_status" -ne 0 ] || [ "$part_status" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  exit 1
+fi

@@ -113,6 +113,10 @@ struct Connect: AsyncParsableCommand {
       With --echo, sends every received message back as the same kind (text or binary) until the server \
       closes, then prints "closed: CODE ..." with the same exit status (for conformance suites).
       With --long-poll the URL is http://HOST:PORT and messages go over the long-polling endpoints.
+      With --autobahn the URL is an Autobahn|Testsuite fuzzing server (wstest -m fuzzingserver), \
+      ws://HOST:PORT: reads /getCaseCount, opens /runCase?case=N&agent=AGENT for every case and \
+      echoes every message, then asks for /updateReports?agent=AGENT. One line per case on stderr; \
+      exit status 0 when every case ran, 1 when a case could not connect or timed out.
       """)
 
   @Argument(help: "ws://host:port/path, wss://…, or http://host:port with --long-poll.") var url: String
@@ -129,6 +133,10 @@ struct Connect: AsyncParsableCommand {
   @Flag(help: "Do not verify the server certificate (test certificates).") var insecure = false
   @Flag(help: "Use HTTP long polling instead of WebSocket.") var longPoll = false
   @Flag(help: "Echo every received message back (same kind) until the server closes.") var echo = false
+  @Flag(help: "Run every case of the Autobahn|Testsuite fuzzing server at URL (ws://HOST:PORT) as an echo client.")
+  var autobahn = false
+  @Option(help: "With --autobahn: the agent name in Autobahn's reports (letters, digits, . _ -).") var agent = "wslab"
+  @Option(help: "With --autobahn: seconds one case may take before it is abandoned.") var caseTimeout = 120.0
 
   func run() async throws {
     let sink = trace ? TraceSink() : nil
@@ -146,6 +154,10 @@ struct Connect: AsyncParsableCommand {
           String(h[..<colon]).trimmingCharacters(in: .whitespaces),
           String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
         ))
+    }
+    if autobahn {
+      if !send.isEmpty || echo { fail("--autobahn does not go with --send or --echo") }
+      return try await runAutobahn(config)
     }
     let socket: WebSocket
     do {
@@ -230,6 +242,77 @@ struct Connect: AsyncParsableCommand {
     if !clean { throw ExitCode(1) }
   }
 
+  /// Autobahn|Testsuite's client-testee convention (its fuzzing server drives everything): ask how
+  /// many cases there are, run each one as an echo client, then ask for the reports to be written.
+  /// Every case is a new connection through the public `WebSocketClient` API.
+  func runAutobahn(_ config: ClientConfiguration) async throws {
+    guard !agent.isEmpty, agent.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+    else { fail("--agent needs letters, digits, '.', '_' or '-', got \"\(agent)\"") }
+    let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+    if base.dropFirst(6).contains("/") || base.contains("?") {
+      fail("--autobahn needs the fuzzing server's ws://HOST:PORT without a path, got \"\(url)\"")
+    }
+    let log = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    // /getCaseCount: one text message with the number, then the server closes.
+    let count: Int
+    do {
+      let socket = try await WebSocketClient.connect(to: base + "/getCaseCount", configuration: config)
+      var text: String?
+      for try await message in socket.messages { if case .text(let t) = message { text = t } }
+      guard let text, let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 0 else {
+        log(
+          "wslab connect: \(base)/getCaseCount sent \(text.map { "\"\($0)\"" } ?? "no text message"), not a case count")
+        throw ExitCode(2)
+      }
+      count = n
+    } catch let error as ExitCode {
+      throw error
+    } catch {
+      log("wslab connect: \(base)/getCaseCount: \(error)")
+      throw ExitCode(2)
+    }
+    log("autobahn: \(count) cases at \(base) as agent \(agent)")
+    var problems = 0
+    let started = ContinuousClock.now
+    for n in stride(from: 1, through: count, by: 1) {
+      let caseURL = base + "/runCase?case=\(n)&agent=\(agent)"
+      let caseStart = ContinuousClock.now
+      let outcome: String
+      do {
+        outcome = try await withTimeout(caseTimeout) {
+          let socket = try await WebSocketClient.connect(to: caseURL, configuration: config)
+          do {
+            for try await message in socket.messages { try await socket.send(message) }
+          } catch {
+            // The case ended the connection (often on purpose); `closed` says how.
+          }
+          let closed = try await socket.closed
+          return "closed \(closed.code.rawValue)\(closed.wasClean ? "" : " (not clean)")"
+        }
+      } catch is TimeoutError {
+        problems += 1
+        outcome = "abandoned after \(caseTimeout) s"
+      } catch {
+        // A handshake the case refused or broke on purpose: Autobahn grades it.
+        outcome = "no connection: \(error)"
+      }
+      let ms = (ContinuousClock.now - caseStart).components
+      log(
+        "autobahn: case \(n)/\(count): \(outcome) (\(ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000) ms)")
+    }
+    do {
+      let socket = try await WebSocketClient.connect(
+        to: base + "/updateReports?agent=\(agent)", configuration: config)
+      for try await _ in socket.messages {}
+      _ = try await socket.closed
+    } catch {
+      log("wslab connect: \(base)/updateReports: \(error)")
+      throw ExitCode(2)
+    }
+    log("autobahn: \(count) cases in \(ContinuousClock.now - started); reports updated for agent \(agent)")
+    if problems > 0 { throw ExitCode(1) }
+  }
+
   static func show(_ message: WebSocketMessage) {
     switch message {
     case .text(let text): print("< \(text)")
@@ -293,60 +376,16 @@ struct Decode: ParsableCommand {
   @Argument(help: "Hex bytes (spaces, colons and 0x prefixes optional).") var hex: [String]
 
   func run() throws {
-    var digits = hex.joined(separator: " ").replacingOccurrences(of: "0x", with: " ")
-    digits = String(digits.filter { !$0.isWhitespace && $0 != ":" && $0 != "," })
-    guard !digits.isEmpty, digits.count % 2 == 0, digits.allSatisfy(\.isHexDigit) else {
-      fail("expected hex bytes (an even number of hex digits), got \(hex.joined(separator: " "))")
+    let bytes: [UInt8]
+    do {
+      bytes = try WireDecoder.bytes(fromHex: hex.joined(separator: " "))
+    } catch {
+      fail("expected hex bytes (an even number of hex digits): \(error)")
     }
-    var bytes: [UInt8] = []
-    var i = digits.startIndex
-    while i < digits.endIndex {
-      let j = digits.index(i, offsetBy: 2)
-      bytes.append(UInt8(digits[i..<j], radix: 16)!)
-      i = j
-    }
-    let sender = from ?? (bytes.count > 1 && bytes[1] & 0x80 != 0 ? .client : .server)
-    let receiver = sender.peer
-    var extensions: [any WebSocketExtension] = []
-    if deflate {
-      let parameters = DeflateParameters(
-        serverNoContextTakeover: !contextTakeover, clientNoContextTakeover: !contextTakeover)
-      extensions = [
-        PerMessageDeflateExtension(
-          PerMessageDeflate(parameters: parameters, options: DeflateOptions(), isServer: receiver == .server))
-      ]
-    }
-    let log = TraceLog()
-    var connection = Connection(
-      openWith: Connection.Configuration(role: receiver), extensions: extensions, observer: log)
-    connection.receive(bytes)
-    let events = connection.drainEvents()
     let style: TraceRenderer.Style = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil ? .ansi : .plain
-    let renderer = TraceRenderer(style: style)
-    print("decoding \(bytes.count) bytes as the \(receiver.rawValue) receives them (sent by the \(sender.rawValue))")
-    var frames = 0
-    for event in log.drain() {
-      // Only what the peer sent: the connection's own answers (pongs, close replies) are notes.
-      if case .bytes(let record) = event {
-        guard record.direction == sender.sendDirection else { continue }
-        frames += 1
-      }
-      print(renderer.render(event), terminator: "")
-    }
-    let messages = events.filter(\.isMessage).count
-    var status: Int32 = 0
-    if let failure = events.lazy.compactMap({ if case .failed(let f) = $0 { f } else { nil } }).first {
-      let code = failure.closeCode
-      print("result: invalid: \(failure); the \(receiver.rawValue) fails the connection with close \(code.rawValue)")
-      status = 1
-    } else if connection.bufferedInputBytes > 0 {
-      let rest = Array(bytes.suffix(connection.bufferedInputBytes))
-      print(renderer.render(.bytes(FrameAnnotator.record(for: rest, direction: sender.sendDirection))), terminator: "")
-      print("result: incomplete: the last \(rest.count) byte(s) start a frame that has not fully arrived")
-      status = 1
-    } else {
-      print("result: valid: \(frames) frame(s), \(messages) data message(s)")
-    }
+    let report = WireDecoder.decode(bytes, from: from, deflate: deflate, contextTakeover: contextTakeover, style: style)
+    print(report.text, terminator: "")
+    let status: Int32 = if case .valid = report.verdict { 0 } else { 1 }
     if status != 0 { Foundation.exit(status) }
   }
 }
