@@ -164,6 +164,16 @@ def wait_for(predicate, timeout, interval=0.1):
     return None
 
 
+def write_spec(args, work, mode, **fields):
+    """wstest's spec file for `mode`, with the selected cases; returns its path."""
+    spec = dict(fields, cases=split_globs(args.cases) or ["*"], **{"exclude-cases": split_globs(args.exclude)})
+    spec["exclude-agent-cases"] = {}
+    path = os.path.join(work, mode + ".json")
+    with open(path, "w") as f:
+        json.dump(spec, f, indent=2)
+    return path
+
+
 def run_server_role(args, outdir, work):
     serve = Process("wslab serve", shlex.split(args.serve), os.path.join(work, "serve.log"))
     try:
@@ -171,16 +181,7 @@ def run_server_role(args, outdir, work):
         if not url or url == "dead":
             raise SystemExit("error: %s did not start listening within 30 s: %s" % (args.serve, serve.tail()))
         log("# server under test: %s at %s" % (args.serve, url))
-        spec = {
-            "outdir": outdir,
-            "servers": [{"agent": args.agent, "url": url.rstrip("/")}],
-            "cases": split_globs(args.cases) or ["*"],
-            "exclude-cases": split_globs(args.exclude),
-            "exclude-agent-cases": {},
-        }
-        spec_path = os.path.join(work, "fuzzingclient.json")
-        with open(spec_path, "w") as f:
-            json.dump(spec, f, indent=2)
+        spec_path = write_spec(args, work, "fuzzingclient", outdir=outdir, servers=[{"agent": args.agent, "url": url.rstrip("/")}])
         wstest = Process("wstest", [args.wstest, "-m", "fuzzingclient", "-s", spec_path], os.path.join(work, "wstest.log"), cwd=work)
         progress = Progress(wstest, None, "server")
         progress.start()
@@ -201,16 +202,7 @@ def run_server_role(args, outdir, work):
 def run_client_role(args, outdir, work):
     port = free_port()
     url = "ws://127.0.0.1:%d" % port
-    spec = {
-        "url": url,
-        "outdir": outdir,
-        "cases": split_globs(args.cases) or ["*"],
-        "exclude-cases": split_globs(args.exclude),
-        "exclude-agent-cases": {},
-    }
-    spec_path = os.path.join(work, "fuzzingserver.json")
-    with open(spec_path, "w") as f:
-        json.dump(spec, f, indent=2)
+    spec_path = write_spec(args, work, "fuzzingserver", outdir=outdir, url=url)
     wstest = Process("wstest", [args.wstest, "-m", "fuzzingserver", "-s", spec_path, "-u", "0"], os.path.join(work, "wstest.log"), cwd=work)
     testee = None
     try:

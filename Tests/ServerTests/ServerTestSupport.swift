@@ -87,6 +87,16 @@ func upgradeRequest(path: String = "/", port: Int, extra: String = "") -> String
     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\(extra)\r\n"
 }
 
+/// A raw client that has sent the upgrade request and received the whole response head, and the
+/// number of bytes that head took (frames start there).
+func upgradedRawClient(port: Int, path: String = "/") async throws -> (RawClient, Int) {
+  let raw = try await RawClient(port: port)
+  try await raw.send(upgradeRequest(path: path, port: port))
+  let upgraded = await raw.wait { $0.text.contains("\r\n\r\n") }
+  XCTAssertTrue(upgraded, "no response head to the upgrade request")
+  return (raw, raw.bytes.count)
+}
+
 /// Collects `n` messages (bounded in time).
 func collect(_ socket: WebSocket, _ n: Int, seconds: Double = 5) async throws -> [WebSocketMessage] {
   try await withThrowingTaskGroup(of: [WebSocketMessage].self) { group in

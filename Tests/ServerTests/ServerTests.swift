@@ -39,11 +39,7 @@ final class ServerTests: XCTestCase {
 
   func testFragmentedMessageAndPingFromARawClient() async throws {
     let (server, port) = try await startServer { $0.deflate = .disabled }
-    let raw = try await RawClient(port: port)
-    try await raw.send(upgradeRequest(port: port))
-    let ok1 = await raw.wait { $0.text.contains("\r\n\r\n") }
-    XCTAssertTrue(ok1)
-    let head = raw.bytes.count
+    let (raw, head) = try await upgradedRawClient(port: port)
     let enc = FrameEncoder()
     let key = MaskingKey(1, 2, 3, 4)
     try await raw.send(
@@ -234,11 +230,7 @@ final class ServerTests: XCTestCase {
         }
       } catch {}
     }
-    let raw = try await RawClient(port: port)
-    try await raw.send(upgradeRequest(port: port))
-    let ok1 = await raw.wait { $0.text.contains("\r\n\r\n") }
-    XCTAssertTrue(ok1)
-    let head = raw.bytes.count
+    let (raw, head) = try await upgradedRawClient(port: port)
     let enc = FrameEncoder()
     let key = MaskingKey(1, 2, 3, 4)
     try await raw.send(
