@@ -28,10 +28,10 @@ golden: build
 	@bash scripts/golden.sh
 
 fmt:
-	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Lessons
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Lessons Fuzz
 
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Lessons
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Lessons Fuzz
 
 clean:
 	rm -rf .build
