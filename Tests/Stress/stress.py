@@ -25,6 +25,7 @@ import os
 import random
 import re
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -175,10 +176,18 @@ class WS:
             pass
 
 
-async def connect(port, path="/", deflate=False, local=None, timeout=20):
-    reader, writer = await asyncio.wait_for(
-        asyncio.open_connection("127.0.0.1", port, local_addr=(local, 0) if local else None, limit=1 << 22), timeout
-    )
+async def connect(port, path="/", deflate=False, local=None, timeout=20, rcvbuf=None):
+    if rcvbuf:
+        # A small receive buffer must be set before connecting (TCP window scaling).
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        sock.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+        reader, writer = await asyncio.open_connection(sock=sock, limit=1 << 22)
+    else:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection("127.0.0.1", port, local_addr=(local, 0) if local else None, limit=1 << 22),
+            timeout)
     key = base64.b64encode(os.urandom(16))
     writer.write(
         b"GET " + path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -296,67 +305,76 @@ async def slowloris(wslab, scale):
 
 
 async def slow_reader(wslab, scale):
+    """Two cases. Echo: a client that sends without reading is not read from either (TCP
+    backpressure), so it cannot make the server buffer. Chat: a room member that never reads while
+    another talks is closed with 1008 once --max-queued-bytes are queued for it; the talker goes
+    on being served."""
     limit = 1 << 20
-    trace = "/tmp/wslab-stress-slow-reader-%d.trace" % os.getpid()
-    server = Server(wslab, "--max-queued-bytes", str(limit), "--no-deflate", "--trace-file", trace)
-    try:
-        import socket
+    chunk = os.urandom(64 << 10)
 
-        ws = await connect(server.port)
-        sock = ws.writer.get_extra_info("socket")
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        ws.reader._transport.pause_reading()  # never read while sending
+    # 1. Echo: send up to 64 MiB without reading; sending must stall, the server's RSS stay flat.
+    server = Server(wslab, "--max-queued-bytes", str(limit), "--no-deflate")
+    try:
+        ws = await connect(server.port, rcvbuf=4096)
+        ws.reader._transport.pause_reading()
         before = server.rss()
         server.reset_peak()
-        message = frame(2, os.urandom(64 << 10))
         sent = 0
-        # Send 64 times the limit (the server echoes it all back; the kernel's socket buffers on
-        # loopback take several MiB of it) without reading a byte: the server must stop queueing
-        # for this client at the limit and close it with 1008.
         try:
-            while sent < 64 * limit // (64 << 10):
-                ws.writer.write(message)
+            while sent < 1024:
+                ws.writer.write(frame(2, chunk))
                 await asyncio.wait_for(ws.writer.drain(), 2)
                 sent += 1
         except (asyncio.TimeoutError, ConnectionError):
             pass
-        await asyncio.sleep(0.5)
-        peak = server.peak_rss()
-        # Now read what the server did send: echoes, then its close frame (before its close
-        # timeout cuts TCP).
-        ws.reader._transport.resume_reading()
-        code = None
-        echoed = 0
-        try:
-            while True:
-                kind, payload = await asyncio.wait_for(ws.read_message(), 10)
-                if kind == "close":
-                    code = payload
-                    break
-                echoed += 1
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.TimeoutError):
-            pass
+        echo_growth = server.peak_rss() - before
         ws.close()
-        # A client that does not read cannot see the close frame behind the data it does not read
-        # (and the TCP reset at the close timeout discards what its kernel held): the server's
-        # own trace says what it sent.
-        await asyncio.sleep(0.5)
-        with open(trace, errors="replace") as f:
-            lines = [l for l in f if "1008" in l]
-        os.remove(trace)
-        decided = any("closing with 1008" in l for l in lines)
-        sent_close = [l.strip() for l in lines if "close" in l and "server → client" in l]
-        log("#   slow reader trace: " + " | ".join(l.strip()[:120] for l in lines[:4]))
-        if code is None and decided and sent_close:
-            code = 1008
-        growth = peak - before
-        log("#   slow reader: sent %d x 64 KiB without reading; read %d echoes afterwards; the server closed with %s; "
-            "RSS %s -> peak %s (+%s), --max-queued-bytes %s" % (
-                sent, echoed, code, mib(before), mib(peak), mib(growth), mib(limit)))
-        ok = code == 1008 and growth <= limit + (16 << 20)
-        return ok, "slow reader closed with %s at --max-queued-bytes %s, RSS +%s" % (code, mib(limit), mib(growth))
+        log("#   slow reader, echo: sending stalled after %s (the server stops reading a client it cannot "
+            "write to); server RSS +%s" % (mib(sent * len(chunk)), mib(echo_growth)))
+        echo_ok = sent < 1024 and echo_growth <= limit + (8 << 20)
     finally:
         server.stop()
+
+    # 2. Chat: a member that never reads, a talker in the same room.
+    trace = "/tmp/wslab-stress-slow-reader-%d.trace" % os.getpid()
+    server = Server(wslab, "--mode", "chat", "--max-queued-bytes", str(limit), "--no-deflate", "--trace-file", trace)
+    try:
+        slow = await connect(server.port, path="/room", rcvbuf=4096)
+        slow.reader._transport.pause_reading()
+        talker = await connect(server.port, path="/room")
+        before = server.rss()
+        server.reset_peak()
+        t0 = time.monotonic()
+        for _ in range(64 * limit // len(chunk)):  # 64 times the limit, bounded
+            talker.writer.write(frame(2, chunk))
+            await asyncio.wait_for(talker.writer.drain(), 10)
+        # The talker is still served: a ping is answered.
+        talker.writer.write(frame(9, b"still here"))
+        kind = None
+        while kind != 10:
+            _, kind, _ = await asyncio.wait_for(talker.read_frame(), 10)
+        took = time.monotonic() - t0
+        await asyncio.sleep(0.5)
+        growth = server.peak_rss() - before
+        slow.close()
+        talker.close()
+        await asyncio.sleep(0.5)
+        # The member that does not read cannot see the close frame queued behind what it does not
+        # read: the server's own trace says what it sent.
+        with open(trace, errors="replace") as f:
+            lines = [l.strip() for l in f if "1008" in l]
+        decided = any("closing with 1008" in l for l in lines)
+        closed = any("server → client" in l and "close 1008" in l for l in lines)
+        log("#   slow reader, chat: a talker sent %s to the room in %.1f s and was still answered; the member "
+            "that does not read: %s; server RSS +%s (--max-queued-bytes %s)" % (
+                mib(64 * limit), took, lines[1][:60] if closed and len(lines) > 1 else "not closed", mib(growth), mib(limit)))
+        ok = echo_ok and decided and closed and growth <= limit + (8 << 20)
+        return ok, "slow reader: closed with 1008 at --max-queued-bytes %s (chat), RSS +%s; echo: reading paused, RSS +%s" % (
+            mib(limit), mib(growth), mib(echo_growth))
+    finally:
+        server.stop()
+        if os.path.exists(trace):
+            os.remove(trace)
 
 
 async def load(wslab, scale):
