@@ -18,6 +18,8 @@ passed=0
 failed=0
 cd "$ROOT"
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1${TSAN_OPTIONS:+ $TSAN_OPTIONS}"
+# Bounded waits in the socket tests are stretched: the sanitizers slow everything down.
+export WSLAB_TEST_TIME_SCALE="${WSLAB_TEST_TIME_SCALE:-10}"
 export ASAN_OPTIONS="halt_on_error=1 detect_leaks=0${ASAN_OPTIONS:+ $ASAN_OPTIONS}"
 for kind in "${KINDS[@]}"; do
   case "$kind" in
@@ -38,7 +40,8 @@ for kind in "${KINDS[@]}"; do
     failed=$((failed + 1))
     echo "not ok - $kind sanitizer (status $status): $(grep -m1 -E 'WARNING: ThreadSanitizer|ERROR: AddressSanitizer|error:|failed' "$log" | cut -c1-300)"
     grep -E -A30 "WARNING: ThreadSanitizer|ERROR: AddressSanitizer" "$log" | head -60
-    tail -20 "$log"
+    grep -E "error:|Test Case .* failed" "$log" | cut -c1-400 | head -20
+    tail -5 "$log"
   fi
   rm -f "$log"
 done

@@ -9,6 +9,10 @@ import XCTest
 
 @testable import Server
 
+/// Multiplies every bounded wait in these tests: `WSLAB_TEST_TIME_SCALE=10` under the sanitizers
+/// (scripts/sanitize.sh), which slow everything down several times.
+let testTimeScale: Double = Double(ProcessInfo.processInfo.environment["WSLAB_TEST_TIME_SCALE"] ?? "") ?? 1
+
 /// Starts a server on 127.0.0.1 with a free port; stops it when the test ends.
 func startServer(
   _ configure: (inout ServerConfiguration) -> Void = { _ in }, application: (@Sendable (WebSocket) async -> Void)? = nil
@@ -16,6 +20,7 @@ func startServer(
   var config = ServerConfiguration()
   config.port = 0
   config.shutdownGracePeriod = .milliseconds(500)
+  config.closeTimeout = .seconds(5 * testTimeScale)
   configure(&config)
   let server =
     application.map { WebSocketServer(configuration: config, application: $0) }
@@ -70,7 +75,7 @@ final class RawClient: @unchecked Sendable {
 
   /// Waits (bounded) until `condition` holds.
   func wait(_ seconds: Double = 5, until condition: (RawClient) -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
+    let deadline = Date().addingTimeInterval(seconds * testTimeScale)
     while Date() < deadline {
       if condition(self) { return true }
       try? await Task.sleep(for: .milliseconds(10))
@@ -109,7 +114,7 @@ func collect(_ socket: WebSocket, _ n: Int, seconds: Double = 5) async throws ->
       return out
     }
     group.addTask {
-      try await Task.sleep(for: .seconds(seconds))
+      try await Task.sleep(for: .seconds(seconds * testTimeScale))
       return []
     }
     let first = try await group.next()!
@@ -192,7 +197,7 @@ final class ScriptedServer: @unchecked Sendable {
 
   /// Waits (bounded) until `condition` holds for the bytes received after the head.
   func wait(_ seconds: Double = 5, until condition: ([UInt8]) -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
+    let deadline = Date().addingTimeInterval(seconds * testTimeScale)
     while Date() < deadline {
       if condition(received) { return true }
       try? await Task.sleep(for: .milliseconds(10))

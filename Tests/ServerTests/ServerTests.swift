@@ -60,6 +60,7 @@ final class ServerTests: XCTestCase {
     let (server, port) = try await startServer { $0.deflate = .disabled }
     var config = ClientConfiguration()
     config.deflate = .disabled
+    config.closeTimeout = .seconds(5 * testTimeScale)
     let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/", configuration: config)
     let big = ByteBuffer(bytes: (0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
     try await socket.send(.binary(big))
@@ -90,7 +91,7 @@ final class ServerTests: XCTestCase {
       _ = try await collect(socket, 1)
       _ = try await socket.close()
     }
-    let deadline = Date().addingTimeInterval(5)
+    let deadline = Date().addingTimeInterval(5 * testTimeScale)
     while ServerConnectionHandler.live.withLockedValue({ $0 }) > before && Date() < deadline {
       try await Task.sleep(for: .milliseconds(20))
     }
@@ -166,7 +167,7 @@ final class ServerTests: XCTestCase {
     // it queues at most `maxQueuedBytes` for it, closes it with 1008, and cuts TCP after the
     // close timeout.
     var sent = 0
-    let deadline = Date().addingTimeInterval(10)
+    let deadline = Date().addingTimeInterval(10 * testTimeScale)
     while server.openConnections == 2 && Date() < deadline {
       try await talker.send(.binary(chunk))
       sent += 1
