@@ -19,11 +19,14 @@ public struct WebSocketMessages: AsyncSequence, Sendable {
   public struct AsyncIterator: AsyncIteratorProtocol {
     var base: AsyncThrowingStream<WebSocketMessage, Error>.AsyncIterator
     let flow: FlowControl
+    /// The application holds the message `next()` returned last: it is done with it when it asks
+    /// for the next one, and only then is it counted as consumed.
+    var holdsOne = false
 
     public mutating func next() async throws -> WebSocketMessage? {
-      flow.waiting()
+      if holdsOne { flow.consumed() }
       let message = try await base.next()
-      if message != nil { flow.consumed() }
+      holdsOne = message != nil
       return message
     }
   }
@@ -39,8 +42,6 @@ final class FlowControl: Sendable {
   private struct State {
     var buffered = 0
     var paused = false
-    /// The application is inside `next()`: it has finished with every message it took.
-    var applicationWaits = false
     /// The connection holds a close back until the application has caught up.
     var notifyWhenCaughtUp = false
   }
@@ -54,27 +55,14 @@ final class FlowControl: Sendable {
   /// told with ``ApplicationCaughtUp`` in the pipeline as soon as it asks for the next message.
   func holdUntilCaughtUp() -> Bool {
     state.withLockedValue { s in
-      if s.buffered == 0 && s.applicationWaits { return false }
+      guard s.buffered > 0 else { return false }
       s.notifyWhenCaughtUp = true
       return true
     }
   }
 
-  /// The application asks for the next message: it is done with the ones it took.
-  func waiting() {
-    let notify = state.withLockedValue { s -> Bool in
-      s.applicationWaits = true
-      guard s.notifyWhenCaughtUp, s.buffered == 0 else { return false }
-      s.notifyWhenCaughtUp = false
-      return true
-    }
-    if notify {
-      let channel = self.channel
-      channel.eventLoop.execute { channel.pipeline.fireUserInboundEventTriggered(ApplicationCaughtUp()) }
-    }
-  }
-
-  /// Messages handed over and not yet taken.
+  /// Messages handed over that the application has not finished with (the one it is handling
+  /// counts until it asks for the next).
   var buffered: Int { state.withLockedValue { $0.buffered } }
   /// Reading is off because the application is behind.
   var isPaused: Bool { state.withLockedValue { $0.paused } }
@@ -91,14 +79,24 @@ final class FlowControl: Sendable {
     if pause { channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
   }
 
-  /// The application took a message. Resumes reading once it has caught up.
+  /// The application is done with a message (it asks for the next one). Resumes reading once it
+  /// has caught up, and tells a connection that holds a close back for it when it has finished
+  /// with every message.
   func consumed() {
-    let resume = state.withLockedValue { s -> Bool in
-      s.applicationWaits = false
+    let (resume, caughtUp) = state.withLockedValue { s -> (Bool, Bool) in
       s.buffered -= 1
-      guard s.paused, s.buffered <= WebSocketMessages.lowWatermark else { return false }
+      var caughtUp = false
+      if s.buffered == 0 && s.notifyWhenCaughtUp {
+        s.notifyWhenCaughtUp = false
+        caughtUp = true
+      }
+      guard s.paused, s.buffered <= WebSocketMessages.lowWatermark else { return (false, caughtUp) }
       s.paused = false
-      return true
+      return (true, caughtUp)
+    }
+    if caughtUp {
+      let channel = self.channel
+      channel.eventLoop.execute { channel.pipeline.fireUserInboundEventTriggered(ApplicationCaughtUp()) }
     }
     if resume {
       let channel = self.channel
