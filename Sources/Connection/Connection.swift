@@ -63,6 +63,11 @@ public struct Connection {
     /// permessage-deflate (RFC 7692): offered by a client, accepted by a server when the client
     /// offers it. Off unless enabled here.
     public var deflate: DeflateOptions
+    /// Hold every protocol violation back until the next ``nextEvent()`` call, even when no
+    /// message is waiting, so that a transport whose application answers messages on another
+    /// task (the async API) can first let it answer the ones it already has
+    /// (``holdsBackCloseForApplication``). Off: a violation with nothing waiting fails at once.
+    public var holdsViolationsForTransport = false
 
     public init(
       role: Role, maxFrameSize: Int = 16 << 20, maxMessageSize: Int = 16 << 20, maxQueuedBytes: Int = 16 << 20,
@@ -619,11 +624,11 @@ public struct Connection {
   /// out before the close frame. Input after the violation is never processed.
   private mutating func failAfterPendingMessages(_ failure: ConnectionFailure) {
     let waiting = events[eventIndex...].filter(\.isMessage).count
-    guard waiting > 0 else {
+    guard waiting > 0 || configuration.holdsViolationsForTransport else {
       fail(failure, sendClose: true)
       return
     }
-    note("✗ \(failure): the connection fails once the \(waiting) message(s) before it are taken")
+    if waiting > 0 { note("✗ \(failure): the connection fails once the \(waiting) message(s) before it are taken") }
     pendingFailure = failure
   }
 

@@ -314,8 +314,12 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
       let allowed = Set(configuration.allowedOrigins)
       policy.originPolicy = { origin in origin.map { allowed.contains($0) } ?? false }
     }
+    var connectionConfiguration = configuration.connectionConfiguration()
+    // With the async API messages go to application code on another task: a violation waits until
+    // it has answered the ones it already took.
+    connectionConfiguration.holdsViolationsForTransport = server.application != nil
     var connection = Connection(
-      server: policy, configuration: configuration.connectionConfiguration(), now: now(), observer: tracer)
+      server: policy, configuration: connectionConfiguration, now: now(), observer: tracer)
     room = path
     phase = .websocket
     // The Connection reads the request itself (it already passed the head once: cheap), then
@@ -394,15 +398,17 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
         }
       case .text(let text):
         if let continuation {
-          continuation.yield(.text(text))
+          // Counted before the application can see it (and count it as consumed).
           flow?.produced()
+          continuation.yield(.text(text))
         } else {
           dispatch(.text(text))
         }
       case .binary(let bytes):
         if let continuation {
-          continuation.yield(.binary(bytes))
+          // Counted before the application can see it (and count it as consumed).
           flow?.produced()
+          continuation.yield(.binary(bytes))
         } else {
           dispatch(.binary(bytes))
         }

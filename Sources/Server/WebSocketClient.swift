@@ -96,10 +96,14 @@ public enum WebSocketClient {
       host: target.hostHeader, path: target.target, origin: configuration.origin,
       subprotocols: configuration.subprotocols)
     for (name, value) in configuration.headers { options.extraHeaders.append(name: name, value: value) }
-    let connectionConfiguration = Connection.Configuration(
+    var configured = Connection.Configuration(
       role: .client, maxFrameSize: configuration.maxFrameSize, maxMessageSize: configuration.maxMessageSize,
       maxQueuedBytes: configuration.maxQueuedBytes, closeTimeout: configuration.closeTimeout,
       handshakeTimeout: configuration.connectTimeout, deflate: configuration.deflate)
+    // Messages go to application code on another task: a violation waits until it has answered
+    // the ones it already took.
+    configured.holdsViolationsForTransport = true
+    let connectionConfiguration = configured
     var tlsContext: NIOSSLContext?
     if target.secure {
       var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
@@ -338,11 +342,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
       case .handshakeFailed(let error):
         openPromise.fail(WebSocketError.handshakeFailed("\(error)"))
       case .text(let text):
+        // Counted before the application can see it (and count it as consumed).
+        flow?.produced()
         continuation?.yield(.text(text))
-        flow?.produced()
       case .binary(let bytes):
-        continuation?.yield(.binary(bytes))
+        // Counted before the application can see it (and count it as consumed).
         flow?.produced()
+        continuation?.yield(.binary(bytes))
       case .failed(let failure):
         continuation?.finish(throwing: failure)
         continuation = nil
