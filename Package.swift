@@ -10,6 +10,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .library(name: "Trace", targets: ["Trace"]),
+    .library(name: "DeflateReader", targets: ["DeflateReader"]),
     .library(name: "Framing", targets: ["Framing"]),
     .library(name: "Handshake", targets: ["Handshake"]),
     .library(name: "Deflate", targets: ["Deflate"]),
@@ -27,6 +28,9 @@ let package = Package(
   targets: [
     // Sans-IO layers (DESIGN.md): no I/O, no clock, no threads.
     .target(name: "Trace", swiftSettings: swiftSettings),
+    // A DEFLATE (RFC 1951) reader that names every element of a stream: lesson 4's bit-by-bit
+    // view, and an inflater for the tests that shares no code with zlib.
+    .target(name: "DeflateReader", dependencies: ["Trace"], swiftSettings: swiftSettings),
     .target(
       name: "Framing",
       dependencies: ["Trace", .product(name: "NIOCore", package: "swift-nio")],
@@ -115,7 +119,7 @@ let package = Package(
     .executableTarget(
       name: "Lesson04",
       dependencies: [
-        "LessonSupport", "Connection", "Deflate", "Handshake", "Framing", "Trace",
+        "LessonSupport", "Connection", "Deflate", "DeflateReader", "Handshake", "Framing", "Trace",
         .product(name: "NIOCore", package: "swift-nio"),
       ],
       path: "Lessons/04-deflate",
@@ -143,10 +147,14 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
-    .testTarget(name: "TraceTests", dependencies: ["Trace", "CZlib"], swiftSettings: swiftSettings),
+    .testTarget(name: "TraceTests", dependencies: ["Trace"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "DeflateReaderTests", dependencies: ["DeflateReader", "Trace", "CZlib"], swiftSettings: swiftSettings),
     .testTarget(
       name: "DeflateTests",
-      dependencies: ["Deflate", "CZlib", "Trace", "Handshake", .product(name: "NIOCore", package: "swift-nio")],
+      dependencies: [
+        "Deflate", "DeflateReader", "CZlib", "Trace", "Handshake", .product(name: "NIOCore", package: "swift-nio"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -196,7 +204,7 @@ if Context.environment["WSLAB_FUZZ"] != nil {
       .executableTarget(
         name: name,
         dependencies: [
-          "FuzzSupport", "Framing", "Handshake", "Deflate", "Connection", "Trace",
+          "FuzzSupport", "Framing", "Handshake", "Deflate", "DeflateReader", "Connection", "Trace",
           .product(name: "NIOCore", package: "swift-nio"),
         ],
         path: "Fuzz/\(name)",

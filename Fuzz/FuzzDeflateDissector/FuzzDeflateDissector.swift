@@ -1,4 +1,5 @@
 import Deflate
+import DeflateReader
 import FuzzSupport
 import NIOCore
 import Trace

@@ -6,6 +6,7 @@
 
 import Connection
 import Deflate
+import DeflateReader
 import Framing
 import Handshake
 import LessonSupport

@@ -138,9 +138,6 @@ public struct Connection {
   private var sentClose: ClosePayload?
   private var receivedClose: ClosePayload?
   private var sendingFragmented: Opcode?
-  /// The message being received had RSV bits on its first frame: an extension transforms it, so
-  /// its bytes cannot be validated before the extension has run.
-  private var messageIsTransformed = false
   private var pendingPong: ByteBuffer?
   /// A received close frame held back until the messages before it are drained.
   private var pendingClose: ByteBuffer?
@@ -565,26 +562,26 @@ public struct Connection {
 
   // MARK: internals: frames in
 
+  /// Takes what the decoder found, part by part: a header goes through the extensions to the
+  /// assembler (which checks the fragmentation rules before the payload arrives), each payload
+  /// chunk through the extensions to the assembler (which validates text as it comes), and the
+  /// end of a frame may complete a message.
   private mutating func processFrames() {
     while state == .open || state == .closing {
-      let frame: Frame
-      do {
-        guard let next = try decoder.next() else {
-          try validatePendingText()
-          return
-        }
-        if !next.opcode.isControl && next.opcode != .continuation {
-          messageIsTransformed = next.header.rsv != 0
-        }
-        frame = try decodeThroughExtensions(next)
-      } catch {
-        failAfterPendingMessages(.protocolViolation(error))
-        return
-      }
       let message: Message?
       do {
-        message = try assembler.append(frame)
+        guard let part = try decoder.nextPart() else { return }
+        switch part {
+        case .header(let header):
+          try assembler.beginFrame(decodeThroughExtensions(header), lengthIsFinal: extensions.isEmpty)
+          continue
+        case .payload(let chunk, let endOfFrame):
+          try assembler.appendPayload(decodeThroughExtensions(chunk, endOfFrame: endOfFrame))
+          guard endOfFrame else { continue }
+          message = try assembler.endFrame()
+        }
       } catch {
+        decoder.recordUnfinishedFrame(failingWith: error)
         failAfterPendingMessages(.protocolViolation(error))
         return
       }
@@ -632,21 +629,18 @@ public struct Connection {
     pendingFailure = failure
   }
 
-  /// Text that is still arriving is validated as it comes (RFC 6455 §8.1: fail fast), unless an
-  /// extension will transform the frame first (its RSV bits are set).
-  private mutating func validatePendingText() throws(ProtocolError) {
-    guard let header = decoder.pendingFrameHeader, header.rsv == 0,
-      header.opcode == .text || (header.opcode == .continuation && !messageIsTransformed),
-      let bytes = decoder.pendingPayload(from: assembler.validatedAhead)
-    else { return }
-    try assembler.validateAhead(of: header, bytes)
+  private func decodeThroughExtensions(_ header: FrameHeader) throws(ProtocolError) -> FrameHeader {
+    if extensions.isEmpty { return header }  // the common case: no loop
+    var header = header
+    for ext in extensions.reversed() { header = try ext.decodeHeader(header) }
+    return header
   }
 
-  private func decodeThroughExtensions(_ frame: Frame) throws(ProtocolError) -> Frame {
-    if extensions.isEmpty { return frame }  // the common case: no copy, no loop
-    var frame = frame
-    for ext in extensions.reversed() { frame = try ext.decode(frame) }
-    return frame
+  private func decodeThroughExtensions(_ chunk: ByteBuffer, endOfFrame: Bool) throws(ProtocolError) -> ByteBuffer {
+    if extensions.isEmpty { return chunk }
+    var chunk = chunk
+    for ext in extensions.reversed() { chunk = try ext.decodePayload(chunk, endOfFrame: endOfFrame) }
+    return chunk
   }
 
   private mutating func flushPendingPong() {

@@ -96,8 +96,6 @@ public enum ConnectionFailure: Error, Sendable, Equatable, CustomStringConvertib
   case protocolViolation(ProtocolError)
   /// Nothing arrived for the idle timeout, keepalive pings included.
   case idleTimeout(Duration)
-  /// The peer did not answer our close frame in time.
-  case closeTimeout(Duration)
   /// The opening handshake did not complete in time.
   case handshakeTimeout(Duration)
   /// Automatic replies (pongs) would exceed the outbound queue limit: the peer is not reading.
@@ -105,12 +103,14 @@ public enum ConnectionFailure: Error, Sendable, Equatable, CustomStringConvertib
   /// This endpoint could not go on (an extension failed on outgoing data): 1011.
   case internalError(String)
 
-  /// The close code sent for this failure (none for timeouts of the closing handshake).
+  /// The close code sent for this failure (1006, none on the wire, for a handshake timeout). A
+  /// closing handshake that times out is not a failure: the connection is reported closed with
+  /// 1006, not clean.
   public var closeCode: CloseCode {
     switch self {
     case .protocolViolation(let error): error.closeCode
     case .idleTimeout: .goingAway
-    case .closeTimeout, .handshakeTimeout: .abnormalClosure
+    case .handshakeTimeout: .abnormalClosure
     case .outboundQueueOverflow: .policyViolation
     case .internalError: .internalError
     }
@@ -120,7 +120,6 @@ public enum ConnectionFailure: Error, Sendable, Equatable, CustomStringConvertib
     switch self {
     case .protocolViolation(let error): "\(error)"
     case .idleTimeout(let d): "1001 going away: nothing received for \(d)"
-    case .closeTimeout(let d): "closing handshake not completed within \(d); TCP closed (1006)"
     case .handshakeTimeout(let d): "opening handshake not completed within \(d)"
     case .outboundQueueOverflow(let queued, let limit):
       "1008 policy violation: \(queued) bytes queued for a peer that is not reading (limit \(limit))"

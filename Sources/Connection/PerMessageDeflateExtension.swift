@@ -4,43 +4,60 @@ import NIOCore
 
 /// permessage-deflate (RFC 7692) in the Connection's extension chain. It claims RSV1: the first
 /// frame of a compressed message has RSV1 set; its payload and its continuations' are one raw
-/// DEFLATE stream, inflated here fragment by fragment.
+/// DEFLATE stream, inflated here chunk by chunk as it arrives.
 public final class PerMessageDeflateExtension: WebSocketExtension {
   public let name = PerMessageDeflateNegotiation.name
   public let reservedBits: UInt8 = 0x40
   public let codec: PerMessageDeflate
 
+  /// The message being received is compressed (its first frame had RSV1).
   private var receivingCompressed = false
+  /// FIN of the frame being received when it belongs to a compressed message; nil otherwise.
+  private var inflatingFrameFin: Bool?
   private var sendingCompressed = false
 
   public init(_ codec: PerMessageDeflate) {
     self.codec = codec
   }
 
-  public func decode(_ frame: Frame) throws(ProtocolError) -> Frame {
-    let rsv1 = frame.header.rsv1
-    switch frame.opcode {
+  public func decodeHeader(_ header: FrameHeader) throws(ProtocolError) -> FrameHeader {
+    let rsv1 = header.rsv1
+    switch header.opcode {
     case .text, .binary:
       receivingCompressed = rsv1
     case .continuation:
       if rsv1 { throw ProtocolError(.compressedContinuation) }
     default:
-      if rsv1 { throw ProtocolError(.compressedControlFrame(frame.opcode)) }
-      return frame
+      if rsv1 { throw ProtocolError(.compressedControlFrame(header.opcode)) }
+      inflatingFrameFin = nil
+      return header
     }
-    guard receivingCompressed else { return frame }
-    var out = frame
+    guard receivingCompressed else {
+      inflatingFrameFin = nil
+      return header
+    }
+    inflatingFrameFin = header.fin
+    var out = header
+    out.rsv &= ~0x40
+    return out
+  }
+
+  /// Inflates the chunks of a compressed message as they arrive: a decompression bomb fails at
+  /// the chunk that crosses the cap, before the rest of the frame has arrived.
+  public func decodePayload(_ chunk: ByteBuffer, endOfFrame: Bool) throws(ProtocolError) -> ByteBuffer {
+    guard let fin = inflatingFrameFin else { return chunk }
+    let isLast = endOfFrame && fin
+    if !isLast && chunk.readableBytes == 0 { return chunk }
+    let out: ByteBuffer
     do {
-      out.payload = try codec.decompress(frame.payload, isLast: frame.fin)
+      out = try codec.decompress(chunk, isLast: isLast)
     } catch {
       switch error {
       case .messageTooBig(let limit): throw ProtocolError(.decompressedMessageTooLarge(limit: limit))
       case .corrupt(let why), .zlib(let why): throw ProtocolError(.invalidCompressedData(why))
       }
     }
-    out.header.rsv &= ~0x40
-    out.header.payloadLength = out.payload.readableBytes
-    if frame.fin { receivingCompressed = false }
+    if isLast { receivingCompressed = false }
     return out
   }
 

@@ -3,14 +3,13 @@ import NIOCore
 
 /// A negotiated extension in the frame pipeline (RFC 6455 §9).
 ///
-/// Received frames pass through the chain after unmasking and before message assembly, sent
-/// frames after the application hands them over and before masking. An extension owns the RSV
-/// bits it claims (``reservedBits``): the decoder accepts those bits only when some extension
-/// claims them, and the extension must clear them on the frames it decodes. permessage-deflate
+/// Received frames pass through the chain part by part, as the decoder hands them out: the
+/// header before its payload has arrived (``decodeHeader(_:)``), then each payload chunk
+/// (``decodePayload(_:endOfFrame:)``), after unmasking and before message assembly. Sent frames
+/// pass whole, after the application hands them over and before masking. An extension owns the
+/// RSV bits it claims (``reservedBits``): the decoder accepts those bits only when some extension
+/// claims them, and the extension clears them on the headers it decodes. permessage-deflate
 /// (RFC 7692) plugs in here and claims RSV1.
-///
-/// An extension must pass frames without its RSV bits through unchanged: the Connection validates
-/// such text frames while they are still arriving, before the chain sees them.
 ///
 /// Extensions are classes because they keep state across frames (a compression context).
 public protocol WebSocketExtension: AnyObject {
@@ -18,8 +17,12 @@ public protocol WebSocketExtension: AnyObject {
   var name: String { get }
   /// RSV bits the extension uses, as they sit in byte 0 (RSV1 = 0x40).
   var reservedBits: UInt8 { get }
-  /// Transforms a received frame. Throw a ``ProtocolError`` to fail the connection.
-  func decode(_ frame: Frame) throws(ProtocolError) -> Frame
+  /// A received frame's header, before its payload. Returns the header the next stage sees (with
+  /// this extension's RSV bits cleared). Throw a ``ProtocolError`` to fail the connection.
+  func decodeHeader(_ header: FrameHeader) throws(ProtocolError) -> FrameHeader
+  /// A chunk of the payload of the frame whose header was decoded last, in order; `endOfFrame`
+  /// on its last chunk (which may be empty). Returns the bytes the next stage sees.
+  func decodePayload(_ chunk: ByteBuffer, endOfFrame: Bool) throws(ProtocolError) -> ByteBuffer
   /// Transforms a frame about to be sent.
   func encode(_ frame: Frame) throws(ProtocolError) -> Frame
 }

@@ -93,9 +93,14 @@ public final class PerMessageDeflate {
       return out
     }
     let limit = options.maxDecompressedMessageSize - inflatedInMessage
-    try d.decompress(payload, into: &out, limit: limit)
+    do {
+      try d.decompress(payload, into: &out, limit: limit)
+      if isLast { try d.decompress(Self.tailBuffer, into: &out, limit: limit) }
+    } catch .messageTooBig {
+      // The cap is on the message, whatever part of it this call inflated.
+      throw .messageTooBig(limit: options.maxDecompressedMessageSize)
+    }
     if isLast {
-      try d.decompress(Self.tailBuffer, into: &out, limit: limit)
       guard d.atBlockBoundary else { throw .corrupt("the message ends inside a DEFLATE block") }
       if receiveNoContextTakeover || d.finished { d.reset() }
       inflatedInMessage = 0

@@ -9,14 +9,21 @@ public enum FrameAnnotator {
   static let section = "RFC 6455 §5.2"
 
   public static func record(for wire: [UInt8], direction: TraceDirection = .unspecified) -> TraceRecord {
-    var fields: [TraceField] = []
-    var summary: [String] = []
-    guard let b0 = wire.first else {
+    guard let header = FrameHeaderFields(reading: wire) else {
       return TraceRecord(title: "frame: no bytes", direction: direction, bytes: wire)
     }
-    let fin = b0 & 0x80 != 0
-    let rsv = b0 & 0x70
-    let opcode = Opcode(rawValue: b0 & 0x0f)
+    return record(for: wire, header: header, direction: direction)
+  }
+
+  /// Explains `header`, the fields ``FrameHeaderFields`` read from the start of `wire`, and the
+  /// payload after it.
+  static func record(for wire: [UInt8], header: FrameHeaderFields, direction: TraceDirection) -> TraceRecord {
+    var fields: [TraceField] = []
+    var summary: [String] = []
+    let b0 = header.byte0
+    let fin = header.fin
+    let rsv = header.rsv
+    let opcode = header.opcode
     fields.append(
       TraceField(
         range: 0..<1, bits: 0x80, name: "FIN", value: fin ? "1" : "0",
@@ -47,12 +54,10 @@ public enum FrameAnnotator {
         section: section))
 
     summary.append(opcode.name)
-    guard wire.count >= 2 else {
+    guard let masked = header.isMasked, let length7 = header.length7 else {
       return TraceRecord(
         title: "frame: \(opcode.name) (header incomplete)", direction: direction, bytes: wire, fields: fields)
     }
-    let b1 = wire[1]
-    let masked = b1 & 0x80 != 0
     fields.append(
       TraceField(
         range: 1..<2, bits: 0x80, name: "MASK", value: masked ? "1" : "0",
@@ -60,7 +65,6 @@ public enum FrameAnnotator {
           ? "payload is masked; a 4-byte key follows the length (client → server)"
           : "payload is not masked (server → client)",
         section: "RFC 6455 §5.1"))
-    let length7 = b1 & 0x7f
     let lengthMeaning: String
     switch length7 {
     case 126: lengthMeaning = "126: the length is in the next 2 bytes (16-bit)"
@@ -72,11 +76,10 @@ public enum FrameAnnotator {
         range: 1..<2, bits: 0x7f, name: "length", value: String(length7), meaning: lengthMeaning, section: section))
 
     var offset = 2
-    var length: UInt64 = UInt64(length7)
-    let extBytes = length7 == 126 ? 2 : (length7 == 127 ? 8 : 0)
+    let extBytes = header.extendedLengthByteCount
     if extBytes > 0 {
-      let end = min(wire.count, offset + extBytes)
-      if end - offset < extBytes {
+      let end = offset + header.extendedLengthBytesPresent
+      guard let extended = header.extendedLength else {
         fields.append(
           TraceField(
             range: offset..<end, name: "ext. length", value: "…",
@@ -84,24 +87,24 @@ public enum FrameAnnotator {
         return TraceRecord(
           title: "frame: \(opcode.name) (header incomplete)", direction: direction, bytes: wire, fields: fields)
       }
-      length = wire[offset..<end].reduce(0) { $0 << 8 | UInt64($1) }
-      var meaning = "payload length \(length) bytes, \(extBytes * 8)-bit big-endian (network byte order)"
-      if extBytes == 2 && length < 126 {
-        meaning = "\(length) fits in 7 bits: non-minimal encoding, fail with 1002"
-      } else if extBytes == 8 && length & (1 << 63) != 0 {
+      var meaning = "payload length \(extended) bytes, \(extBytes * 8)-bit big-endian (network byte order)"
+      if extBytes == 2 && extended < 126 {
+        meaning = "\(extended) fits in 7 bits: non-minimal encoding, fail with 1002"
+      } else if extBytes == 8 && extended & (1 << 63) != 0 {
         meaning = "most significant bit set: invalid, fail with 1002"
-      } else if extBytes == 8 && length <= 0xffff {
-        meaning = "\(length) fits in 16 bits: non-minimal encoding, fail with 1002"
+      } else if extBytes == 8 && extended <= 0xffff {
+        meaning = "\(extended) fits in 16 bits: non-minimal encoding, fail with 1002"
       }
       fields.append(
-        TraceField(range: offset..<end, name: "ext. length", value: String(length), meaning: meaning, section: section))
+        TraceField(
+          range: offset..<end, name: "ext. length", value: String(extended), meaning: meaning, section: section))
       offset = end
     }
+    let length = header.payloadLength ?? 0
 
-    var key: MaskingKey?
+    let key = header.maskingKey
     if masked {
-      let end = min(wire.count, offset + 4)
-      key = MaskingKey(wire[offset..<end])
+      let end = offset + header.maskingKeyBytesPresent
       fields.append(
         TraceField(
           range: offset..<end, name: "masking key", value: Array(wire[offset..<end]).hexString,

@@ -1,18 +1,41 @@
 import NIOCore
 import Trace
 
-/// An incremental frame decoder (RFC 6455 §5.2): bytes in, in any chunking; complete frames out.
+/// An incremental frame decoder (RFC 6455 §5.2): bytes in, in any chunking; each frame's header,
+/// then its payload in chunks, out.
 ///
 /// ```swift
 /// var decoder = FrameDecoder(role: .server)
 /// decoder.append(bytes)
-/// while let frame = try decoder.next() { ... }
+/// while let part = try decoder.nextPart() {
+///   switch part {
+///   case .header(let header): ...              // every header rule already checked
+///   case .payload(let chunk, let endOfFrame): ... // unmasked, a slice of the read
+///   }
+/// }
 /// ```
 ///
-/// The decoder checks every header rule as soon as the byte carrying it has arrived (fail fast),
-/// never reads past what it was given, and never buffers a frame beyond
-/// ``Configuration/maxFrameSize``. Payloads come out unmasked, as slices of the receive buffer
-/// (unmasked in place, no copy). With no ``observer`` it allocates nothing for tracing.
+/// The decoder is a state machine with two states, the one the RFC's frame diagram suggests:
+///
+/// ```
+///        header complete, rules hold
+/// HEADER ----------------------------> PAYLOAD (bytes remaining, key offset)
+///   ^  \                                   |
+///   |   `-- a rule broken --> FAILED       | last payload byte
+///   `--------------------------------------'
+/// ```
+///
+/// In HEADER it reads byte 0, byte 1, the extended length and the masking key
+/// (``FrameHeaderFields``), checking every rule as soon as the byte that decides it has arrived
+/// (fail fast). In PAYLOAD it hands out what has arrived of the payload, unmasked in place at the
+/// right key offset, without waiting for the rest: a frame never has to fit in memory here, and a
+/// text message can be validated while it is still arriving. A frame whose header was split
+/// between reads is the only thing it keeps, at most 13 bytes. ``next()`` puts whole frames back
+/// together for callers that want them (lessons, tests).
+///
+/// With an ``observer``, every frame is reported as a ``TraceRecord`` as soon as all of it has
+/// arrived and its first part is handed out, and a violation as a record of the offending bytes
+/// titled with the error. With no observer it allocates nothing for tracing.
 public struct FrameDecoder {
   public struct Configuration: Sendable, Equatable {
     /// The role of the endpoint that receives: a server requires masked frames, a client
@@ -31,19 +54,66 @@ public struct FrameDecoder {
     }
   }
 
+  /// What the decoder hands out, in stream order: a header, then one or more payload chunks, the
+  /// last with `endOfFrame` (a frame with an empty payload has one empty chunk).
+  public enum Part: Sendable, Equatable {
+    /// A frame's header; every header rule holds.
+    case header(FrameHeader)
+    /// Payload bytes that have arrived, unmasked: a slice of the buffer they were read into.
+    case payload(ByteBuffer, endOfFrame: Bool)
+  }
+
+  private enum State {
+    /// Reading a header. `stash` holds the part of it that came in an earlier read.
+    case header
+    /// Reading the payload of `header`: `remaining` bytes to go, and the next byte is unmasked
+    /// with key byte `keyOffset % 4`.
+    case payload(FrameHeader, remaining: Int, keyOffset: Int)
+    /// A rule was broken; nothing more is read (RFC 6455 §7.1.7).
+    case failed
+  }
+
+  /// A part found in a read, waiting to be handed out. Payload chunks are found as offsets into
+  /// the read and turned into slices once every masked payload in it has been unmasked (a slice
+  /// handed out earlier would make the next in-place write copy the whole buffer).
+  private enum Entry {
+    case header(FrameHeader, size: Int)
+    case chunkAt(offset: Int, count: Int, endOfFrame: Bool)
+    case chunk(ByteBuffer, endOfFrame: Bool)
+    case failure(ProtocolError)
+  }
+
   public var configuration: Configuration
   /// Receives a ``TraceRecord`` for every frame decoded, and for every violation a record of the
   /// offending bytes titled with the error.
   public var observer: (any TraceObserver)?
 
-  private var buffer = ByteBuffer()
-  /// Stream offset of `buffer.readerIndex`: bytes consumed so far.
-  public private(set) var consumedBytes = 0
-  private var failed: ProtocolError?
-  /// Bytes after the reader index that belong to complete frames already unmasked in place.
-  private var unmaskedAhead = 0
-  /// The frame at the reader index whose header has arrived but whose payload has not, yet.
-  private var pending: (header: FrameHeader, headerSize: Int)?
+  private var state = State.header
+  /// The start of a header that has not fully arrived (at most 13 bytes).
+  private var stash: [UInt8] = []
+  private var entries: [Entry] = []
+  private var entryIndex = 0
+  /// Bytes in `entries[entryIndex...]`.
+  private var queuedBytes = 0
+  /// Stream offset of the first byte of the next read.
+  private var receivedBytes = 0
+  /// Stream offset of the start of the frame being read.
+  private var frameStart = 0
+  /// The error handed out, thrown again on every later call.
+  private var thrown: ProtocolError?
+
+  // Tracing only (observer set): the wire bytes of the frame being read, and the records waiting
+  // for the entry they belong to (keyed by entry number since the decoder was made).
+  private var traceWire: [UInt8] = []
+  private var traceRecords: [Int: TraceRecord] = [:]
+  private var entriesBefore = 0
+  private var headerEntryOfFrame: Int?
+
+  // ``next()`` only: the frame being put back together.
+  private var assembling: FrameHeader?
+  private var assembled: ByteBuffer?
+  /// Stream offset of the end of the last frame handed out whole (its last chunk taken).
+  private var lastFrameEnd = 0
 
   public init(configuration: Configuration, observer: (any TraceObserver)? = nil) {
     self.configuration = configuration
@@ -54,227 +124,218 @@ public struct FrameDecoder {
     self.init(configuration: Configuration(role: role, maxFrameSize: maxFrameSize), observer: observer)
   }
 
-  /// Bytes received but not yet returned as a frame.
-  public var bufferedBytes: Int { buffer.readableBytes }
+  /// Stream offset of the bytes handed out so far: the next part starts here.
+  public private(set) var consumedBytes = 0
 
-  /// Adds received bytes, copied into the decoder's own buffer.
+  /// Bytes received that do not belong to a frame handed out whole yet: the frame in progress
+  /// (header and the payload so far) and anything after it.
+  public var bufferedBytes: Int { receivedBytes - lastFrameEnd }
+
+  /// Capacity held for the frame that ``next()`` is putting together (for tests of its bounds).
+  var bufferCapacity: Int { (assembled?.capacity ?? 0) + stash.capacity }
+
+  /// Bytes the decoder itself holds for parts not handed out yet: the start of a split header
+  /// and the parts found in the last read (for tests: never a frame's worth).
+  var heldBytes: Int { stash.count + queuedBytes }
+
+  // MARK: input
+
+  /// Reads `bytes`: finds the headers and payload chunks in them and unmasks the payloads in
+  /// place. Nothing is handed out (or traced) until ``nextPart()`` is called.
   ///
-  /// Why a copy: masked payloads are unmasked in place, and the transport still holds the buffer
-  /// it read into (NIO keeps it for its next read), so writing into that buffer would make it
-  /// copy itself — an allocation and a copy per read. The decoder's buffer is reused from read
-  /// to read instead (it is unique again once the application has let go of the previous
-  /// payloads), so a read costs one copy and, in the steady state, no allocation.
+  /// A server unmasks in the buffer it is given. If the caller still holds that buffer (NIO keeps
+  /// it for its next read), the first write copies it once; the payloads are then slices of the
+  /// copy. A client never writes.
   public mutating func append(_ bytes: ByteBuffer) {
-    if buffer.readableBytes == 0 {
-      buffer.clear()
-    } else {
-      compactIfWorthIt()
+    guard bytes.readableBytes > 0 else { return }
+    if case .failed = state { return }
+    if entryIndex == entries.count {
+      entries.removeAll(keepingCapacity: true)
+      entriesBefore += entryIndex
+      entryIndex = 0
     }
     var bytes = bytes
-    buffer.writeBuffer(&bytes)
+    let first = entries.count
+    if configuration.role == .server {
+      bytes.withUnsafeMutableReadableBytes { scan($0) }
+    } else {
+      // Frames to a client are never masked (a masked one fails), so nothing is written.
+      bytes.withUnsafeReadableBytes { scan(UnsafeMutableRawBufferPointer(mutating: $0)) }
+    }
+    receivedBytes += bytes.readableBytes
+    for i in first..<entries.count {
+      if case .chunkAt(let offset, let count, let end) = entries[i] {
+        entries[i] = .chunk(bytes.getSlice(at: bytes.readerIndex + offset, length: count)!, endOfFrame: end)
+      }
+    }
   }
 
   public mutating func append(contentsOf bytes: some Sequence<UInt8>) {
-    if buffer.readableBytes == 0 { buffer.clear() } else { compactIfWorthIt() }
-    buffer.writeBytes(bytes)
+    append(ByteBuffer(bytes: bytes))
   }
 
-  /// Drops consumed bytes once they outweigh the pending ones, so a stream that never leaves the
-  /// buffer empty (every read ends mid-frame) cannot grow it without bound. Moves at most as many
-  /// bytes as were already consumed, so the cost is amortised O(1) per byte.
-  private mutating func compactIfWorthIt() {
-    if buffer.readerIndex >= 4096 && buffer.readerIndex >= buffer.readableBytes {
-      buffer.discardReadBytes()
-    }
-  }
-
-  /// Capacity of the receive buffer (for tests of the compaction).
-  var bufferCapacity: Int { buffer.capacity }
-
-  /// Returns the next complete frame, nil when more bytes are needed, or throws the first rule
-  /// broken. After an error the decoder stays failed and keeps throwing it (RFC 6455 §7.1.7:
-  /// nothing more is processed).
-  public mutating func next() throws(ProtocolError) -> Frame? {
-    if let failed { throw failed }
-    pending = nil
-    let available = buffer.readableBytes
-    guard available >= 1 else { return nil }
-    let base = buffer.readerIndex
-    let b0 = buffer.getInteger(at: base, as: UInt8.self)!
-
-    // Byte 0: FIN, RSV1-3, opcode — checked as soon as it arrives.
-    let rsv = b0 & 0x70
-    let opcode = Opcode(rawValue: b0 & 0x0f)
-    let fin = b0 & 0x80 != 0
-    if rsv & ~configuration.allowedRSV != 0 {
-      return try fail(ProtocolError(.reservedBitsSet(rsv & ~configuration.allowedRSV), streamOffset: consumedBytes))
-    }
-    if opcode.isReserved {
-      return try fail(ProtocolError(.reservedOpcode(opcode.rawValue), streamOffset: consumedBytes))
-    }
-    if opcode.isControl && !fin {
-      return try fail(ProtocolError(.fragmentedControlFrame(opcode), streamOffset: consumedBytes))
-    }
-
-    // Byte 1: MASK and the 7-bit length.
-    guard available >= 2 else { return nil }
-    let b1 = buffer.getInteger(at: base + 1, as: UInt8.self)!
-    let masked = b1 & 0x80 != 0
-    switch (configuration.role, masked) {
-    case (.server, false):
-      return try fail(ProtocolError(.unmaskedFrameFromClient, streamOffset: consumedBytes + 1))
-    case (.client, true):
-      return try fail(ProtocolError(.maskedFrameFromServer, streamOffset: consumedBytes + 1))
-    default: break
-    }
-    let length7 = b1 & 0x7f
-    if opcode.isControl && length7 > 125 {
-      return try fail(
-        ProtocolError(.controlFrameTooLong(opcode: opcode, length: UInt64(length7)), streamOffset: consumedBytes + 1))
-    }
-
-    // Extended length.
-    var headerSize = 2
-    let length: UInt64
-    switch length7 {
-    case 126:
-      guard available >= 4 else { return nil }
-      let l = UInt64(buffer.getInteger(at: base + 2, as: UInt16.self)!)
-      if l < 126 {
-        return try fail(ProtocolError(.nonMinimalLength(length: l, lengthBytes: 2), streamOffset: consumedBytes + 3))
-      }
-      length = l
-      headerSize = 4
-    case 127:
-      // The most significant bit is known as soon as the first length byte arrives.
-      guard available >= 3 else { return nil }
-      if buffer.getInteger(at: base + 2, as: UInt8.self)! & 0x80 != 0 {
-        return try fail(ProtocolError(.lengthHighBitSet, streamOffset: consumedBytes + 2))
-      }
-      guard available >= 10 else { return nil }
-      let l = buffer.getInteger(at: base + 2, as: UInt64.self)!
-      if l <= 0xffff {
-        return try fail(ProtocolError(.nonMinimalLength(length: l, lengthBytes: 8), streamOffset: consumedBytes + 9))
-      }
-      length = l
-      headerSize = 10
-    default:
-      length = UInt64(length7)
-    }
-    if length > UInt64(max(0, configuration.maxFrameSize)) {
-      return try fail(
-        ProtocolError(
-          .frameTooLarge(length: length, limit: configuration.maxFrameSize),
-          streamOffset: consumedBytes + headerSize - 1))
-    }
-    let payloadLength = Int(length)
-
-    var key: MaskingKey?
-    if masked {
-      guard available >= headerSize + 4 else { return nil }
-      let (k0, k1, k2, k3) = buffer.getMultipleIntegers(
-        at: base + headerSize, as: (UInt8, UInt8, UInt8, UInt8).self)!
-      key = MaskingKey(k0, k1, k2, k3)
-      headerSize += 4
-    }
-    guard available - headerSize >= payloadLength else {
-      pending = (
-        FrameHeader(fin: fin, rsv: rsv, opcode: opcode, maskingKey: key, payloadLength: payloadLength), headerSize
-      )
-      return nil
-    }
-
-    // The whole frame is here. Unmask it (and every other complete frame already buffered) in
-    // place before any slice of this storage is handed out.
-    if key != nil {
-      if unmaskedAhead == 0 { unmaskCompleteFrames() }
-      unmaskedAhead -= headerSize + payloadLength
-    }
-    if let observer {
-      // Report the bytes as they were on the wire: mask the copy again.
-      var wire = buffer.getBytes(at: base, length: headerSize + payloadLength) ?? []
-      if let key {
-        wire.withUnsafeMutableBytes { key.apply(to: UnsafeMutableRawBufferPointer(rebasing: $0[headerSize...])) }
-      }
-      observer.record(.bytes(FrameAnnotator.record(for: wire, direction: configuration.role.peer.sendDirection)))
-    }
-    buffer.moveReaderIndex(forwardBy: headerSize)
-    let payload = buffer.readSlice(length: payloadLength)!
-    consumedBytes += headerSize + payloadLength
-    if buffer.readableBytes == 0 && buffer.capacity > 1 << 20 {
-      // Do not keep a large frame's capacity for the rest of the connection.
-      buffer = ByteBuffer()
-    }
-    let header = FrameHeader(fin: fin, rsv: rsv, opcode: opcode, maskingKey: key, payloadLength: payloadLength)
-    return Frame(header: header, payload: payload)
-  }
-
-  /// The header of the frame being received, once its header is complete and checked but its
-  /// payload is not: ``next()`` returned nil while waiting for the payload.
-  public var pendingFrameHeader: FrameHeader? { pending?.header }
-
-  /// The payload bytes of the pending frame that have arrived, from payload offset `start` on,
-  /// unmasked (a copy; the buffer is not touched). Lets a text frame be validated while it is
-  /// still arriving, so invalid UTF-8 fails the connection without waiting for the whole frame.
-  public func pendingPayload(from start: Int) -> [UInt8]? {
-    guard let (header, headerSize) = pending, start >= 0 else { return nil }
-    let arrived = buffer.readableBytes - headerSize
-    guard arrived > start else { return nil }
-    var bytes = buffer.getBytes(at: buffer.readerIndex + headerSize + start, length: arrived - start) ?? []
-    if let key = header.maskingKey { key.apply(to: &bytes, offset: start) }
-    return bytes
-  }
-
-  /// Unmasks, in one pass, the payload of every complete masked frame in the buffer after the
-  /// ones already done, and records how far it got in ``unmaskedAhead``.
-  ///
-  /// Why all at once: payloads are handed out as slices of the receive buffer. Unmasking a later
-  /// frame in place after an earlier slice was handed out (and kept, as an event queue does)
-  /// would make the buffer copy itself, once per frame. Unmasking everything complete before the
-  /// first slice leaves is one pass, in place, with no copy. Headers are only measured here; the
-  /// rules are checked by ``next()`` when it reaches each frame.
-  private mutating func unmaskCompleteFrames() {
-    let limit = UInt64(max(0, configuration.maxFrameSize))
-    var position = unmaskedAhead
-    buffer.withUnsafeMutableReadableBytes { raw in
-      while raw.count - position >= 2 {
-        let b1 = raw[position + 1]
-        guard b1 & 0x80 != 0 else { break }
-        var headerSize = 2
-        var length = UInt64(b1 & 0x7f)
-        if length == 126 {
-          guard raw.count - position >= 4 else { break }
-          length = UInt64(raw[position + 2]) << 8 | UInt64(raw[position + 3])
-          headerSize = 4
-        } else if length == 127 {
-          guard raw.count - position >= 10 else { break }
-          length = 0
-          for i in 2..<10 { length = length << 8 | UInt64(raw[position + i]) }
-          headerSize = 10
+  /// One pass over a read: the state machine.
+  private mutating func scan(_ raw: UnsafeMutableRawBufferPointer) {
+    var i = 0
+    while i < raw.count {
+      switch state {
+      case .header:
+        i = scanHeader(raw, from: i)
+      case .payload(let header, let remaining, let keyOffset):
+        let n = min(remaining, raw.count - i)
+        let chunk = UnsafeMutableRawBufferPointer(rebasing: raw[i..<(i + n)])
+        if observer != nil { traceWire.append(contentsOf: chunk) }
+        header.maskingKey?.apply(to: chunk, offset: keyOffset)
+        i += n
+        if n == remaining {
+          endPayload(offset: i - n, count: n)
+        } else {
+          entries.append(.chunkAt(offset: i - n, count: n, endOfFrame: false))
+          queuedBytes += n
+          state = .payload(header, remaining: remaining - n, keyOffset: keyOffset + n)
         }
-        guard length <= limit, raw.count - position - headerSize >= 4 else { break }
-        let payloadStart = position + headerSize + 4
-        let payloadLength = Int(length)
-        guard raw.count - payloadStart >= payloadLength else { break }
-        let key = MaskingKey(
-          raw[position + headerSize], raw[position + headerSize + 1], raw[position + headerSize + 2],
-          raw[position + headerSize + 3])
-        key.apply(to: UnsafeMutableRawBufferPointer(rebasing: raw[payloadStart..<(payloadStart + payloadLength)]))
-        position = payloadStart + payloadLength
+      case .failed:
+        return
       }
     }
-    unmaskedAhead = position
   }
 
-  private mutating func fail(_ error: ProtocolError) throws(ProtocolError) -> Frame? {
-    failed = error
-    if let observer {
-      let seen = min(buffer.readableBytes, 14 + 125)
-      let wire = buffer.getBytes(at: buffer.readerIndex, length: seen) ?? []
-      var record = FrameAnnotator.record(for: wire, direction: configuration.role.peer.sendDirection)
-      record.title = "invalid frame: " + error.reason
-      observer.record(.bytes(record))
+  /// Reads header bytes from `raw[start...]`; returns where it stopped.
+  private mutating func scanHeader(_ raw: UnsafeMutableRawBufferPointer, from start: Int) -> Int {
+    let available = UnsafeRawBufferPointer(rebasing: raw[start...])
+    let fields: FrameHeaderFields
+    let fromRead: Int
+    var stashed = 0
+    if stash.isEmpty {
+      frameStart = receivedBytes + start
+      fields = FrameHeaderFields(reading: available)!
+      fromRead = fields.size ?? available.count
+    } else {
+      // The header began in an earlier read: complete it in the stash (14 bytes always do).
+      let before = stash.count
+      stashed = min(available.count, FrameHeader.maxEncodedSize - before)
+      stash.append(contentsOf: available.prefix(stashed))
+      fields = stash.withUnsafeBytes { FrameHeaderFields(reading: $0)! }
+      fromRead = fields.size.map { $0 - before } ?? stashed
     }
-    throw error
+    if let (kind, offset) = configuration.violation(in: fields) {
+      fail(ProtocolError(kind, streamOffset: frameStart + offset), raw, from: start + stashed)
+      return raw.count
+    }
+    guard let size = fields.size, let header = fields.header else {
+      // Wait for the rest of the header (all of `available` is in the stash now).
+      if stash.isEmpty { stash.append(contentsOf: available) }
+      return raw.count
+    }
+    if observer != nil {
+      traceWire.removeAll(keepingCapacity: true)
+      traceWire.append(contentsOf: stash.isEmpty ? Array(available.prefix(size)) : stash)
+      headerEntryOfFrame = entriesBefore + entries.count
+    }
+    stash.removeAll(keepingCapacity: true)
+    entries.append(.header(header, size: size))
+    queuedBytes += size
+    let end = start + fromRead
+    if header.payloadLength == 0 {
+      endPayload(offset: end, count: 0)
+    } else {
+      state = .payload(header, remaining: header.payloadLength, keyOffset: 0)
+    }
+    return end
+  }
+
+  private mutating func endPayload(offset: Int, count: Int) {
+    entries.append(.chunkAt(offset: offset, count: count, endOfFrame: true))
+    queuedBytes += count
+    state = .header
+    guard observer != nil else { return }
+    // The whole frame has arrived: its record goes out with its first part still waiting (the
+    // header, when it came in this read).
+    let record = FrameAnnotator.record(for: traceWire, direction: configuration.role.peer.sendDirection)
+    let waiting = headerEntryOfFrame.flatMap { $0 >= entriesBefore + entryIndex ? $0 : nil }
+    traceRecords[waiting ?? (entriesBefore + entries.count - 1)] = record
+    headerEntryOfFrame = nil
+    traceWire.removeAll(keepingCapacity: true)
+  }
+
+  private mutating func fail(_ error: ProtocolError, _ raw: UnsafeMutableRawBufferPointer, from start: Int) {
+    state = .failed
+    entries.append(.failure(error))
+    guard observer != nil else { return }
+    // The offending frame as far as it arrived (the stash holds its start when it began in an
+    // earlier read), with at most 125 payload bytes.
+    let wire = Array((stash + UnsafeRawBufferPointer(rebasing: raw[start...])).prefix(14 + 125))
+    var record = FrameAnnotator.record(for: wire, direction: configuration.role.peer.sendDirection)
+    record.title = "invalid frame: " + error.reason
+    traceRecords[entriesBefore + entries.count - 1] = record
+  }
+
+  // MARK: output
+
+  /// The next header or payload chunk, nil when more bytes are needed, or the first rule broken.
+  /// After an error the decoder stays failed and keeps throwing it (RFC 6455 §7.1.7: nothing more
+  /// is processed).
+  public mutating func nextPart() throws(ProtocolError) -> Part? {
+    if let thrown { throw thrown }
+    guard entryIndex < entries.count else { return nil }
+    let entry = entries[entryIndex]
+    if observer != nil, let record = traceRecords.removeValue(forKey: entriesBefore + entryIndex) {
+      observer?.record(.bytes(record))
+    }
+    entryIndex += 1
+    switch entry {
+    case .header(let header, let size):
+      queuedBytes -= size
+      consumedBytes += size
+      return .header(header)
+    case .chunk(let chunk, let endOfFrame):
+      queuedBytes -= chunk.readableBytes
+      consumedBytes += chunk.readableBytes
+      if endOfFrame { lastFrameEnd = consumedBytes }
+      return .payload(chunk, endOfFrame: endOfFrame)
+    case .failure(let error):
+      thrown = error
+      throw error
+    case .chunkAt:
+      preconditionFailure("chunk offsets are resolved before append returns")
+    }
+  }
+
+  /// With an observer: reports the frame being received as far as it has arrived, titled with
+  /// `error`, when a later stage (message assembly, an extension) fails the connection before the
+  /// frame is complete. Does nothing when the frame was already reported.
+  public mutating func recordUnfinishedFrame(failingWith error: ProtocolError) {
+    guard let observer, case .payload = state, headerEntryOfFrame.map({ $0 < entriesBefore + entryIndex }) ?? false
+    else { return }
+    var record = FrameAnnotator.record(
+      for: Array(traceWire.prefix(14 + 125)), direction: configuration.role.peer.sendDirection)
+    record.title = "invalid frame: " + error.reason
+    observer.record(.bytes(record))
+    headerEntryOfFrame = nil
+  }
+
+  /// The next complete frame, put back together from its parts, nil when more bytes are needed,
+  /// or the first rule broken. Its payload is a slice of the read when the frame arrived in one.
+  public mutating func next() throws(ProtocolError) -> Frame? {
+    while let part = try nextPart() {
+      switch part {
+      case .header(let header):
+        assembling = header
+        assembled = nil
+      case .payload(var chunk, let endOfFrame):
+        if assembled == nil {
+          assembled = chunk
+        } else {
+          assembled!.writeBuffer(&chunk)
+        }
+        if endOfFrame, let header = assembling {
+          let frame = Frame(header: header, payload: assembled ?? ByteBuffer())
+          assembling = nil
+          assembled = nil
+          return frame
+        }
+      }
+    }
+    return nil
   }
 }

@@ -10,130 +10,130 @@ public enum Message: Sendable, Hashable {
   case close(ByteBuffer)
 }
 
-/// Reassembles fragmented messages (RFC 6455 §5.4) and validates text as UTF-8 (§8.1).
+/// Reassembles fragmented messages (RFC 6455 §5.4) and validates text as UTF-8 (§8.1), from the
+/// parts the ``FrameDecoder`` hands out.
 ///
-/// Feed it frames in the order they arrived. Control frames come straight back out, also between
-/// the fragments of a message. Text is validated fragment by fragment and fails at the first byte
-/// that can no longer be part of valid UTF-8, without waiting for the end of the message.
+/// Feed it what arrives, in order: ``beginFrame(_:)`` for each header, ``appendPayload(_:)`` for
+/// each payload chunk, ``endFrame()`` after the last one. The fragmentation rules are checked on
+/// the header, before its payload; text is validated chunk by chunk and fails at the first byte
+/// that can no longer be part of valid UTF-8, even in the middle of a frame that has not fully
+/// arrived ("fail fast"); the message limit is checked on the header and on every chunk, so no
+/// more than the limit is ever held. Control frames come straight back out, also between the
+/// fragments of a message. ``append(_:)`` does all three for a whole frame.
+///
+/// A message that arrives as one chunk is handed out as that chunk: no copy.
 public struct MessageAssembler {
   public struct Configuration: Sendable, Equatable {
     /// Largest message accepted, summed over its fragments; larger fails with 1009 as soon as
-    /// the fragment that crosses the limit arrives. There is no limit on the number of fragments.
+    /// the header or chunk that crosses the limit arrives. There is no limit on the number of
+    /// fragments.
     public var maxMessageSize: Int
-    /// Check that text messages are UTF-8. Off only when a layer above validates instead
-    /// (for example after decompression).
-    public var validatesUTF8: Bool
 
-    public init(maxMessageSize: Int = 16 << 20, validatesUTF8: Bool = true) {
+    public init(maxMessageSize: Int = 16 << 20) {
       self.maxMessageSize = maxMessageSize
-      self.validatesUTF8 = validatesUTF8
     }
   }
 
   public var configuration: Configuration
   /// Opcode of the fragmented message in progress (text or binary), if any.
   public private(set) var messageInProgress: Opcode?
-  private var parts = ByteBuffer()
+  /// The frame being received.
+  private var frame: (opcode: Opcode, fin: Bool)?
+  /// The data message so far (its first chunk as it came, later ones appended).
+  private var parts: ByteBuffer?
+  /// The control frame's payload so far.
+  private var control: ByteBuffer?
   private var utf8 = UTF8Validator()
-  /// Payload bytes of the next frame already validated by ``validateAhead(of:_:)``.
-  public private(set) var validatedAhead = 0
+  private var isText = false
 
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
   }
 
-  /// Size of the fragmented message buffered so far.
-  public var bufferedBytes: Int { parts.readableBytes }
+  /// Size of the message received so far.
+  public var bufferedBytes: Int { parts?.readableBytes ?? 0 }
 
-  /// Takes one frame; returns a message when one is complete, or a control frame at once.
-  public mutating func append(_ frame: Frame) throws(ProtocolError) -> Message? {
-    let opcode = frame.opcode
+  /// A frame's header arrived: checks the fragmentation rules (§5.4) and, when `lengthIsFinal`
+  /// (no extension will change the payload), that the message stays within the limit.
+  public mutating func beginFrame(_ header: FrameHeader, lengthIsFinal: Bool = true) throws(ProtocolError) {
+    let opcode = header.opcode
     if opcode.isControl {
-      switch opcode {
-      case .ping: return .ping(frame.payload)
-      case .pong: return .pong(frame.payload)
-      default: return .close(frame.payload)
-      }
-    }
-
-    var payload = frame.payload
-    if opcode == .continuation {
-      guard let started = messageInProgress else { throw ProtocolError(.unexpectedContinuation) }
-      let size = parts.readableBytes + payload.readableBytes
-      if size > configuration.maxMessageSize {
-        throw ProtocolError(.messageTooLarge(size: size, limit: configuration.maxMessageSize))
-      }
-      if started == .text { try validate(payload, messageOffset: parts.readableBytes, final: frame.fin) }
-      validatedAhead = 0
-      parts.writeBuffer(&payload)
-      guard frame.fin else { return nil }
-      messageInProgress = nil
-      defer { parts = ByteBuffer() }
-      return started == .text ? .text(String(buffer: parts)) : .binary(parts)
-    }
-
-    // A new text or binary message.
-    if messageInProgress != nil {
-      throw ProtocolError(.expectedContinuation(got: opcode))
-    }
-    if payload.readableBytes > configuration.maxMessageSize {
-      throw ProtocolError(.messageTooLarge(size: payload.readableBytes, limit: configuration.maxMessageSize))
-    }
-    if opcode == .text {
-      if validatedAhead == 0 { utf8.reset() }
-      try validate(payload, messageOffset: 0, final: frame.fin)
-    }
-    validatedAhead = 0
-    if frame.fin {
-      // The common case: one frame, one message, no copy.
-      return opcode == .text ? .text(String(buffer: payload)) : .binary(payload)
-    }
-    messageInProgress = opcode
-    parts.clear()
-    parts.writeBuffer(&payload)
-    return nil
-  }
-
-  /// Validates, ahead of time, payload bytes of the frame still arriving (see
-  /// ``FrameDecoder/pendingPayload(from:)``), so that a text message fails at its first invalid
-  /// byte even in the middle of a long frame (RFC 6455 §8.1, "fail fast"). `bytes` continue from
-  /// ``validatedAhead``. Frames that are not text, or that an extension will transform, are not
-  /// the caller's to pass.
-  public mutating func validateAhead(of header: FrameHeader, _ bytes: [UInt8]) throws(ProtocolError) {
-    guard configuration.validatesUTF8, !bytes.isEmpty else { return }
-    let base: Int
-    switch header.opcode {
-    case .text where messageInProgress == nil:
-      if validatedAhead == 0 { utf8.reset() }
-      base = 0
-    case .continuation where messageInProgress == .text:
-      base = parts.readableBytes
-    default:
+      frame = (opcode, header.fin)
+      control = nil
       return
     }
-    let bad = bytes.withUnsafeBytes { utf8.validate($0) }
-    if let bad {
+    if opcode == .continuation {
+      guard messageInProgress != nil else { throw ProtocolError(.unexpectedContinuation) }
+      if lengthIsFinal { try checkSize(bufferedBytes + header.payloadLength) }
+    } else {
+      if messageInProgress != nil { throw ProtocolError(.expectedContinuation(got: opcode)) }
+      if lengthIsFinal { try checkSize(header.payloadLength) }
+      messageInProgress = opcode
+      isText = opcode == .text
       utf8.reset()
-      throw ProtocolError(.invalidUTF8(messageOffset: base + validatedAhead + bad))
+      parts = nil
     }
-    validatedAhead += bytes.count
+    frame = (opcode, header.fin)
   }
 
-  /// Feeds the part of `payload` not validated ahead; checks the end of the message when final.
-  private mutating func validate(_ payload: ByteBuffer, messageOffset: Int, final: Bool) throws(ProtocolError) {
-    guard configuration.validatesUTF8 else { return }
-    let skip = min(validatedAhead, payload.readableBytes)
-    let bad = payload.withUnsafeReadableBytes { utf8.validate(UnsafeRawBufferPointer(rebasing: $0[skip...])) }
-    if let bad {
-      utf8.reset()
-      throw ProtocolError(.invalidUTF8(messageOffset: messageOffset + skip + bad))
+  /// Payload bytes of the frame begun last, in order.
+  public mutating func appendPayload(_ chunk: ByteBuffer) throws(ProtocolError) {
+    guard let frame else { preconditionFailure("appendPayload before beginFrame") }
+    var chunk = chunk
+    if frame.opcode.isControl {
+      if control == nil { control = chunk } else { control!.writeBuffer(&chunk) }
+      return
     }
-    if final {
-      defer { utf8.reset() }
-      if !utf8.isComplete {
-        let start = messageOffset + payload.readableBytes - utf8.pendingByteCount
-        throw ProtocolError(.truncatedUTF8(messageOffset: start))
+    let before = bufferedBytes
+    try checkSize(before + chunk.readableBytes)
+    if isText, chunk.readableBytes > 0 {
+      let bad = chunk.withUnsafeReadableBytes { utf8.validate($0) }
+      if let bad {
+        utf8.reset()
+        throw ProtocolError(.invalidUTF8(messageOffset: before + bad))
       }
+    }
+    if parts == nil { parts = chunk } else { parts!.writeBuffer(&chunk) }
+  }
+
+  /// The frame begun last is complete: returns a control frame, the message it completes, or nil
+  /// when more fragments follow.
+  public mutating func endFrame() throws(ProtocolError) -> Message? {
+    guard let frame else { preconditionFailure("endFrame before beginFrame") }
+    self.frame = nil
+    if frame.opcode.isControl {
+      let payload = control ?? ByteBuffer()
+      control = nil
+      switch frame.opcode {
+      case .ping: return .ping(payload)
+      case .pong: return .pong(payload)
+      default: return .close(payload)
+      }
+    }
+    guard frame.fin else { return nil }
+    let message = parts ?? ByteBuffer()
+    parts = nil
+    messageInProgress = nil
+    guard isText else { return .binary(message) }
+    defer { utf8.reset() }
+    if !utf8.isComplete {
+      throw ProtocolError(.truncatedUTF8(messageOffset: message.readableBytes - utf8.pendingByteCount))
+    }
+    return .text(String(buffer: message))
+  }
+
+  /// A whole frame at once: ``beginFrame(_:)``, ``appendPayload(_:)``, ``endFrame()``.
+  public mutating func append(_ frame: Frame) throws(ProtocolError) -> Message? {
+    var header = frame.header
+    header.payloadLength = frame.payload.readableBytes
+    try beginFrame(header)
+    try appendPayload(frame.payload)
+    return try endFrame()
+  }
+
+  private func checkSize(_ size: Int) throws(ProtocolError) {
+    if size > configuration.maxMessageSize {
+      throw ProtocolError(.messageTooLarge(size: size, limit: configuration.maxMessageSize))
     }
   }
 }

@@ -42,16 +42,3 @@ public struct Opcode: RawRepresentable, Hashable, Sendable, CustomStringConverti
 
   public var description: String { name }
 }
-
-/// Which end of the connection a codec works for. Clients mask what they send, servers never do
-/// (RFC 6455 §5.1).
-public enum Role: String, Sendable, Hashable {
-  case client
-  case server
-
-  /// The other end.
-  public var peer: Role { self == .client ? .server : .client }
-
-  /// Direction of bytes this role sends.
-  public var sendDirection: TraceDirection { self == .client ? .clientToServer : .serverToClient }
-}

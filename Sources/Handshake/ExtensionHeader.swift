@@ -1,3 +1,5 @@
+import Trace
+
 /// One element of a `Sec-WebSocket-Extensions` list: an extension name and its parameters, such
 /// as `permessage-deflate; client_max_window_bits` (RFC 6455 §9.1).
 public struct ExtensionOffer: Sendable, Equatable {
@@ -47,7 +49,7 @@ public enum ExtensionHeader {
   /// Parses the values of every `Sec-WebSocket-Extensions` line, in order. Errors name the line's
   /// value and the 0-based byte offset of the offending character.
   public static func parse(
-    _ values: [String], detectedBy role: HandshakeError.Role = .server
+    _ values: [String], detectedBy role: Role = .server
   ) throws(HandshakeError) -> [ExtensionOffer] {
     var offers: [ExtensionOffer] = []
     for value in values {
@@ -74,10 +76,10 @@ public enum ExtensionHeader {
   private struct Parser {
     let value: String
     let bytes: [UInt8]
-    let role: HandshakeError.Role
+    let role: Role
     var i = 0
 
-    init(value: String, bytes: [UInt8], role: HandshakeError.Role) {
+    init(value: String, bytes: [UInt8], role: Role) {
       self.value = value
       self.bytes = bytes
       self.role = role

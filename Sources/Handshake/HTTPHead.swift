@@ -1,3 +1,5 @@
+import Trace
+
 /// An HTTP version, `HTTP/1.1` (RFC 9112 §2.3).
 public struct HTTPVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
   public var major: Int
@@ -36,7 +38,7 @@ public struct HTTPVersion: Sendable, Hashable, Comparable, CustomStringConvertib
 public protocol HTTPMessageHead: Sendable, Equatable {
   /// The role that receives (and so parses and validates) this kind of head: the server for
   /// requests, the client for responses. Syntax errors are reported as detected by this role.
-  static var recipient: HandshakeError.Role { get }
+  static var recipient: Role { get }
 
   /// Parses the start line (request line or status line), given without its line terminator.
   init(startLine: ArraySlice<UInt8>) throws(HandshakeError)
@@ -62,7 +64,7 @@ public struct HTTPRequestHead: HTTPMessageHead {
     self.headers = headers
   }
 
-  public static var recipient: HandshakeError.Role { .server }
+  public static var recipient: Role { .server }
 
   /// `request-line = method SP request-target SP HTTP-version`, single spaces, a token method,
   /// a target of visible ASCII (RFC 9112 §3).
@@ -112,7 +114,7 @@ public struct HTTPResponseHead: HTTPMessageHead {
     self.headers = headers
   }
 
-  public static var recipient: HandshakeError.Role { .client }
+  public static var recipient: Role { .client }
 
   /// `status-line = HTTP-version SP status-code SP [ reason-phrase ]` (RFC 9112 §4). A missing
   /// final space after the code is tolerated, as most clients do.

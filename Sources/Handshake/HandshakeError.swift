@@ -6,14 +6,6 @@ import Trace
 /// what arrived (``description``) and, when the server detected it, the HTTP status to answer with
 /// (``httpStatus``; the only place errors are mapped to statuses).
 public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertible {
-  /// Which side found the problem.
-  public enum Role: String, Sendable, Equatable {
-    /// The server, in the client's request: it answers with ``HandshakeError/httpStatus``.
-    case server
-    /// The client, in the server's response: it fails the connection (RFC 6455 §4.1).
-    case client
-  }
-
   /// What went wrong.
   public enum Kind: Sendable, Equatable {
     // MARK: HTTP head syntax (either role)
@@ -95,6 +87,8 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
   }
 
   public let kind: Kind
+  /// Which side found the problem: the server, in the client's request (it answers with
+  /// ``httpStatus``), or the client, in the server's response (it fails the connection, §4.1).
   public let detectedBy: Role
 
   public init(_ kind: Kind, detectedBy: Role) {

@@ -593,12 +593,3 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     return (String(parts.first ?? "/"), query)
   }
 }
-
-extension TimeAmount {
-  /// Saturating: a huge timeout is "never", not a trap.
-  init(_ duration: Duration) {
-    let (seconds, attoseconds) = duration.components
-    let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-    self = .nanoseconds(overflow ? (seconds < 0 ? .min : .max) : ns &+ attoseconds / 1_000_000_000)
-  }
-}

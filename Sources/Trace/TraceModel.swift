@@ -35,6 +35,20 @@ public struct TraceField: Sendable, Equatable {
   }
 }
 
+/// Which end of a WebSocket connection: the one type every layer uses for it. Clients mask what
+/// they send, servers never do (RFC 6455 §5.1); in the opening handshake the server checks the
+/// request and the client checks the response (§4).
+public enum Role: String, Sendable, Hashable {
+  case client
+  case server
+
+  /// The other end.
+  public var peer: Role { self == .client ? .server : .client }
+
+  /// Direction of bytes this role sends.
+  public var sendDirection: TraceDirection { self == .client ? .clientToServer : .serverToClient }
+}
+
 /// Which way bytes travel.
 public enum TraceDirection: String, Sendable, Equatable {
   case clientToServer = "client → server"

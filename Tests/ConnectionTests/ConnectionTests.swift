@@ -641,12 +641,15 @@ final class ConnectionTests: XCTestCase {
   final class InvertExtension: WebSocketExtension {
     let name = "x-invert"
     let reservedBits: UInt8 = 0x40
-    func decode(_ frame: Frame) throws(ProtocolError) -> Frame {
-      guard frame.header.rsv1 else { return frame }
-      var f = frame
-      f.header.rsv &= ~0x40
-      f.payload = ByteBuffer(bytes: frame.payload.readableBytesView.map { ~$0 })
-      return f
+    var inverting = false
+    func decodeHeader(_ header: FrameHeader) throws(ProtocolError) -> FrameHeader {
+      inverting = header.rsv1
+      var h = header
+      h.rsv &= ~0x40
+      return h
+    }
+    func decodePayload(_ chunk: ByteBuffer, endOfFrame: Bool) throws(ProtocolError) -> ByteBuffer {
+      inverting ? ByteBuffer(bytes: chunk.readableBytesView.map { ~$0 }) : chunk
     }
     func encode(_ frame: Frame) throws(ProtocolError) -> Frame {
       guard !frame.opcode.isControl else { return frame }
@@ -678,7 +681,8 @@ final class ConnectionTests: XCTestCase {
   final class BrokenExtension: WebSocketExtension {
     let name = "x-broken"
     let reservedBits: UInt8 = 0x40
-    func decode(_ frame: Frame) throws(ProtocolError) -> Frame { frame }
+    func decodeHeader(_ header: FrameHeader) throws(ProtocolError) -> FrameHeader { header }
+    func decodePayload(_ chunk: ByteBuffer, endOfFrame: Bool) throws(ProtocolError) -> ByteBuffer { chunk }
     func encode(_ frame: Frame) throws(ProtocolError) -> Frame { throw ProtocolError(.reservedBitsSet(0x40)) }
   }
 

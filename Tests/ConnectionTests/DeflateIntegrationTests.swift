@@ -208,6 +208,34 @@ final class DeflateIntegrationTests: XCTestCase {
       server.drainEvents().first, .failed(.protocolViolation(ProtocolError(.decompressedMessageTooLarge(limit: 1000)))))
   }
 
+  /// A decompression bomb fails while it is still arriving: compressed chunks are inflated as
+  /// they come, so the cap is crossed long before the rest of the frame has been read.
+  func testABombFailsBeforeTheRestOfItsFrameArrives() throws {
+    var server = Connection(
+      server: ServerHandshakePolicy(),
+      configuration: .init(role: .server, maxMessageSize: 1 << 20, deflate: DeflateOptions()))
+    var client = Connection(
+      client: testOptions, configuration: .init(role: .client, deflate: DeflateOptions()), random: TestRandom(seed: 1))
+    server.receive(client.takeOutbound()!)
+    client.receive(server.takeOutbound()!)
+    _ = server.drainEvents()
+    _ = client.drainEvents()
+    // 64 MiB of zeros deflate to about 64 KB: a frame a thousand times smaller than its message.
+    try client.send(binary: ByteBuffer(repeating: 0, count: 64 << 20))
+    let wire = try XCTUnwrap(client.takeOutbound())
+    var fed = 0
+    var events: [ConnectionEvent] = []
+    while fed < wire.readableBytes && events.isEmpty {
+      let n = min(1024, wire.readableBytes - fed)
+      server.receive(wire.getSlice(at: wire.readerIndex + fed, length: n)!)
+      fed += n
+      events = server.drainEvents()
+    }
+    XCTAssertEqual(
+      events.first, .failed(.protocolViolation(ProtocolError(.decompressedMessageTooLarge(limit: 1 << 20)))))
+    XCTAssertLessThan(fed, wire.readableBytes / 10, "failed after \(fed) of \(wire.readableBytes) bytes")
+  }
+
   func testSmallMessagesGoUncompressed() throws {
     var pair = deflatePair(server: DeflateOptions(minimumSizeToCompress: 64))
     try pair.server.send(text: "short")

@@ -1,4 +1,5 @@
 import CZlib
+import DeflateReader
 import Foundation
 import NIOCore
 import Trace

@@ -84,6 +84,40 @@ final class MessageAssemblerTests: XCTestCase {
     XCTAssertEqual(try single.append(frame(.text, String(repeating: "a", count: 10))), .text("aaaaaaaaaa"))
   }
 
+  /// Part by part: the limit is checked on the header, before any payload; text is validated
+  /// chunk by chunk; a message that arrives as one chunk is that chunk.
+  func testPartByPartTheLimitIsCheckedOnTheHeaderAndTextOnEveryChunk() throws {
+    var assembler = MessageAssembler(configuration: .init(maxMessageSize: 10))
+    XCTAssertThrowsError(try assembler.beginFrame(FrameHeader(opcode: .binary, payloadLength: 11))) {
+      XCTAssertEqual(($0 as? ProtocolError)?.kind, .messageTooLarge(size: 11, limit: 10))
+    }
+    // When an extension will change the payload, the length on the wire is not the message's:
+    // the chunks are counted instead.
+    var transformed = MessageAssembler(configuration: .init(maxMessageSize: 10))
+    try transformed.beginFrame(FrameHeader(opcode: .binary, payloadLength: 3), lengthIsFinal: false)
+    try transformed.appendPayload(ByteBuffer(repeating: 1, count: 6))
+    XCTAssertThrowsError(try transformed.appendPayload(ByteBuffer(repeating: 1, count: 5))) {
+      XCTAssertEqual(($0 as? ProtocolError)?.kind, .messageTooLarge(size: 11, limit: 10))
+    }
+
+    var text = MessageAssembler()
+    try text.beginFrame(FrameHeader(opcode: .text, payloadLength: 1000))
+    try text.appendPayload(ByteBuffer(string: "ok "))
+    XCTAssertThrowsError(try text.appendPayload(ByteBuffer(bytes: [0x41, 0xc0]))) {
+      XCTAssertEqual(($0 as? ProtocolError)?.kind, .invalidUTF8(messageOffset: 4))
+    }
+
+    var single = MessageAssembler()
+    let chunk = ByteBuffer(string: "Hello")
+    try single.beginFrame(FrameHeader(opcode: .binary, payloadLength: 5))
+    try single.appendPayload(chunk)
+    guard case .binary(let message) = try single.endFrame() else { return XCTFail("no message") }
+    XCTAssertEqual(message, chunk)
+    chunk.withUnsafeReadableBytes { a in
+      message.withUnsafeReadableBytes { b in XCTAssertEqual(a.baseAddress, b.baseAddress, "no copy") }
+    }
+  }
+
   func testUTF8SplitAcrossFragmentsAtEveryPointIsValid() throws {
     let text = "κόσμε € 𝄞 ok"
     let bytes = Array(text.utf8)
@@ -120,11 +154,10 @@ final class MessageAssemblerTests: XCTestCase {
     }
   }
 
-  func testBinaryIsNotValidatedAndValidationCanBeDelegated() throws {
+  func testBinaryIsNotValidated() throws {
     var assembler = MessageAssembler()
     XCTAssertEqual(try assembler.append(frame(.binary, [0xff, 0xfe])), .binary(ByteBuffer(bytes: [0xff, 0xfe])))
-    var delegated = MessageAssembler(configuration: .init(validatesUTF8: false))
-    XCTAssertNotNil(try delegated.append(frame(.text, [0xff])))
+    XCTAssertThrowsError(try assembler.append(frame(.text, [0xff])))
   }
 
   /// A seeded random conversation: messages cut into random fragments with control frames in

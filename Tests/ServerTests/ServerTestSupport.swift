@@ -5,6 +5,7 @@ import Handshake
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Trace
 import XCTest
 
 @testable import Server

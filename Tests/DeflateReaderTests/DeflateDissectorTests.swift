@@ -1,7 +1,8 @@
 import CZlib
+import Trace
 import XCTest
 
-@testable import Trace
+@testable import DeflateReader
 
 final class DeflateDissectorTests: XCTestCase {
   typealias Kind = DeflateElement.Kind

@@ -4,7 +4,10 @@
 // tests use it as an inflater that shares no code with zlib. It is written for clarity and
 // robustness rather than speed, but it is fast enough for megabytes of input.
 //
-// Like the rest of the Trace module it does no I/O and depends on nothing but the standard library.
+// It is a target of its own, apart from zlib (the Deflate layer) and from the trace model: a
+// reader of the format, not a codec, doing no I/O; it needs Trace only to format bytes.
+
+import Trace
 
 /// One syntactic element of a DEFLATE stream, in stream order.
 ///

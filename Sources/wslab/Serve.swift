@@ -1,0 +1,93 @@
+import ArgumentParser
+import Connection
+import Deflate
+import Dispatch
+import Foundation
+import Framing
+import Logging
+import NIOCore
+import Server
+import Trace
+
+/// `wslab serve`: the server (echo, chat or broadcast), the page at /, long polling.
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a WebSocket server (echo, chat or broadcast), the browser page at /, and long polling.")
+
+  @Option(help: "Address to listen on.") var host = "127.0.0.1"
+  @Option(help: "Port (0: any free port).") var port = 9001
+  @Option(help: "echo | chat (rooms by path) | broadcast.") var mode: ServerMode = .echo
+  @Flag(help: "Do not accept permessage-deflate.") var noDeflate = false
+  @Option(help: "PEM certificate chain: serve wss:// and https://.") var tlsCert: String?
+  @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
+  @Flag(help: "Print every connection's bytes, annotated, as they go.") var trace = false
+  @Option(help: "Write the trace to this file instead of the terminal.") var traceFile: String?
+  @Option(help: "Allow this Origin (repeat for several); others get 403. Default: any.") var allowOrigin: [String] = []
+  @Option(help: "Offer this subprotocol (repeat; server preference order).") var subprotocol: [String] = []
+  @Option(help: "Maximum simultaneous connections (503 beyond).") var maxConnections = 10_000
+  @Option(help: "Maximum frame size in bytes (1009 beyond).") var maxFrameSize = 16 << 20
+  @Option(help: "Maximum message size in bytes, over all fragments (1009 beyond).") var maxMessageSize = 16 << 20
+  @Option(help: "Bytes queued for a client that does not read before it is closed (1008).") var maxQueuedBytes =
+    4 << 20
+  @Option(help: "Seconds for a client to complete its request head (slowloris guard).") var handshakeTimeout = 10.0
+  @Option(help: "Seconds of silence before closing with 1001 (0: never).") var idleTimeout = 120.0
+  @Option(help: "Seconds of silence before a keepalive ping (0: never).") var keepalive = 30.0
+  @Option(help: "Seconds a long-poll request waits for a message.") var pollTimeout = 25.0
+  @Option(help: "Seconds clients get to answer the 1001 close on shutdown.") var shutdownGrace = 3.0
+  @Option(help: "Event loop threads.") var threads = 1
+
+  func run() async throws {
+    var config = ServerConfiguration()
+    config.host = host
+    config.port = port
+    config.mode = mode
+    config.deflate = noDeflate ? .disabled : DeflateOptions()
+    config.tlsCertificatePath = tlsCert
+    config.tlsPrivateKeyPath = tlsKey
+    config.allowedOrigins = allowOrigin
+    config.subprotocols = subprotocol
+    config.maxConnections = maxConnections
+    config.maxFrameSize = maxFrameSize
+    config.maxMessageSize = maxMessageSize
+    config.maxQueuedBytes = maxQueuedBytes
+    config.handshakeTimeout = .seconds(handshakeTimeout)
+    config.idleTimeout = idleTimeout > 0 ? .seconds(idleTimeout) : nil
+    config.keepaliveInterval = keepalive > 0 ? .seconds(keepalive) : nil
+    config.pollTimeout = .seconds(pollTimeout)
+    config.shutdownGracePeriod = .seconds(shutdownGrace)
+    config.threads = threads
+    if (tlsCert == nil) != (tlsKey == nil) { fail("--tls-cert and --tls-key go together") }
+    for path in [tlsCert, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {
+      fail("cannot read \(path)")
+    }
+    do {
+      if let traceFile {
+        config.trace = try TraceSink(path: traceFile)
+      } else if trace {
+        config.trace = TraceSink()
+      }
+    } catch {
+      fail("\(error)")
+    }
+    LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+    let server = WebSocketServer(configuration: config)
+    let address: SocketAddress
+    do {
+      address = try await server.start()
+    } catch {
+      fail("\(error)")
+    }
+    let scheme = config.usesTLS ? "wss" : "ws"
+    let shownHost = host.contains(":") ? "[\(host)]" : host
+    print(
+      "wslab: listening on \(scheme)://\(shownHost):\(address.port ?? port)/ (mode \(mode.rawValue), "
+        + "permessage-deflate \(noDeflate ? "off" : "on"))")
+    fflush(nil)
+    await waitForSignal()
+    print("wslab: shutting down (closing connections with 1001)")
+    fflush(nil)
+    try? await server.shutdown()
+  }
+}
+
+extension ServerMode: ExpressibleByArgument {}
