@@ -337,11 +337,11 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     defer { pumping = false }
     drainEvents(context: context)
     writeOutbound(context: context)
-    guard let connection else { return }
+    guard let (shouldClose, nextDeadline) = inPlace({ ($0.shouldCloseTransport, $0.nextDeadline) }) else { return }
     // Close TCP when the Connection says so: write what is left (the close frame), close when it
     // has gone out, and in any case after the close timeout (a client that never reads would
     // otherwise keep the connection forever).
-    if connection.shouldCloseTransport {
+    if shouldClose {
       phase = .closed
       timer?.cancel()
       wroteSinceFlush = false
@@ -352,9 +352,17 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
       context.eventLoop.scheduleTask(in: TimeAmount(configuration.closeTimeout)) { channel.close(promise: nil) }
       return
     }
-    if let deadline = connection.nextDeadline {
+    if let deadline = nextDeadline {
       arm(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds))))
     }
+  }
+
+  /// Reads the Connection where it is stored. `connection?.property` on this class's stored
+  /// optional copies the whole struct first (decoder, assembler, queues) on every call; an
+  /// in-place access does not.
+  @inline(__always)
+  private func inPlace<T>(_ body: (inout Connection) -> T) -> T? {
+    connection?.accessInPlace(body)
   }
 
   /// With the async API, a close or violation held back behind messages waits until the
@@ -364,7 +372,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
 
   private func drainEvents(context: ChannelHandlerContext) {
     while true {
-      if connection?.holdsBackCloseForApplication == true, continuation != nil, let flow {
+      if continuation != nil, inPlace({ $0.holdsBackCloseForApplication }) == true, let flow {
         let deadline = holdDeadline ?? .now() + TimeAmount(configuration.closeTimeout)
         holdDeadline = deadline
         if NIODeadline.now() < deadline && flow.holdUntilCaughtUp() {
@@ -436,7 +444,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
   /// Sends a message to this client; a client whose queue is full is closed (1008): it is not
   /// reading, and a server must not buffer for it without bound.
   func deliver(_ message: OutgoingMessage) {
-    guard case .websocket = phase, connection?.state == .open else { return }
+    guard case .websocket = phase, inPlace({ $0.state }) == .open else { return }
     do {
       switch message {
       case .text(let text): try connection?.send(text: text)
@@ -499,7 +507,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
 
   /// Shutdown: close with 1001 and let the client answer.
   func goAway() {
-    guard case .websocket = phase, connection?.state == .open, let context else { return }
+    guard case .websocket = phase, inPlace({ $0.state }) == .open, let context else { return }
     try? connection?.close(code: .goingAway, reason: "server shutting down")
     pump(context: context)
     flushIfNeeded(context: context)
@@ -592,4 +600,11 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
     }
     return (String(parts.first ?? "/"), query)
   }
+}
+
+extension Connection {
+  /// Optional chaining on a mutating method accesses the stored value in place, where a getter
+  /// called through the optional would copy it.
+  @inline(__always)
+  fileprivate mutating func accessInPlace<T>(_ body: (inout Connection) -> T) -> T { body(&self) }
 }
