@@ -48,7 +48,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .target(
       name: "Deflate",
-      dependencies: ["CZlib", "Trace", "Handshake", .product(name: "NIOCore", package: "swift-nio")],
+      dependencies: ["CZlib", "Trace", .product(name: "NIOCore", package: "swift-nio")],
       swiftSettings: swiftSettings
     ),
     .target(

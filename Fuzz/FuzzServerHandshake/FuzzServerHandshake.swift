@@ -1,3 +1,4 @@
+import Connection
 import Deflate
 import FuzzSupport
 import Handshake
@@ -12,8 +13,7 @@ import Handshake
 let policy: ServerHandshakePolicy = {
   var policy = ServerHandshakePolicy(maxHeadBytes: 2048, subprotocols: ["chat", "superchat"])
   policy.extensionNegotiator = { offers in
-    PerMessageDeflateNegotiation.accept(offers: offers, options: DeflateOptions()).response.map { [$0.formatted()] }
-      ?? []
+    PerMessageDeflateNegotiation.accept(offers: offers, options: DeflateOptions()).response.map { [$0] } ?? []
   }
   policy.originPolicy = { origin in origin != "http://evil.example" }
   return policy

@@ -89,8 +89,7 @@ let clientOptions = ClientHandshake.Options(
 let client = ClientHandshake(options: clientOptions, keyBytes: Array("the sample nonce".utf8))
 var server = ServerHandshake(
   policy: ServerHandshakePolicy(extensionNegotiator: { offers in
-    PerMessageDeflateNegotiation.accept(offers: offers, options: DeflateOptions()).response.map { [$0.formatted()] }
-      ?? []
+    PerMessageDeflateNegotiation.accept(offers: offers, options: DeflateOptions()).response.map { [$0] } ?? []
   }))
 let request = client.requestBytes()
 guard case .accept(let accepted)? = server.feed(request) else { fatalError("the server refused the lesson's request") }

@@ -60,9 +60,20 @@ public struct Connection {
     /// How long the opening handshake may take (nil: forever). Guards against slowloris.
     public var handshakeTimeout: Duration?
     public var pongPolicy: PongPolicy
-    /// permessage-deflate (RFC 7692): offered by a client, accepted by a server when the client
-    /// offers it. Off unless enabled here.
-    public var deflate: DeflateOptions
+    /// Extensions to negotiate (RFC 6455 §9): a client offers what each factory offers, a
+    /// server accepts what each factory accepts. The Connection knows none by name.
+    public var extensions: [any WebSocketExtensionFactory]
+    /// permessage-deflate (RFC 7692), the extension WSLab ships: shorthand for a
+    /// ``PerMessageDeflateFactory`` in ``extensions``. Off unless enabled here.
+    public var deflate: DeflateOptions {
+      get {
+        extensions.lazy.compactMap { $0 as? PerMessageDeflateFactory }.first?.options ?? .disabled
+      }
+      set {
+        extensions.removeAll { $0 is PerMessageDeflateFactory }
+        if newValue.isEnabled { extensions.append(PerMessageDeflateFactory(options: newValue)) }
+      }
+    }
     /// Hold every protocol violation back until the next ``nextEvent()`` call, even when no
     /// message is waiting, so that a transport whose application answers messages on another
     /// task (the async API) can first let it answer the ones it already has
@@ -73,7 +84,7 @@ public struct Connection {
       role: Role, maxFrameSize: Int = 16 << 20, maxMessageSize: Int = 16 << 20, maxQueuedBytes: Int = 16 << 20,
       keepaliveInterval: Duration? = nil, idleTimeout: Duration? = nil, closeTimeout: Duration = .seconds(5),
       handshakeTimeout: Duration? = .seconds(10), pongPolicy: PongPolicy = .everyPing,
-      deflate: DeflateOptions = .disabled
+      deflate: DeflateOptions = .disabled, extensions: [any WebSocketExtensionFactory] = []
     ) {
       self.role = role
       self.maxFrameSize = maxFrameSize
@@ -84,6 +95,7 @@ public struct Connection {
       self.closeTimeout = closeTimeout
       self.handshakeTimeout = handshakeTimeout
       self.pongPolicy = pongPolicy
+      self.extensions = extensions
       self.deflate = deflate
     }
   }
@@ -124,6 +136,8 @@ public struct Connection {
   private var encoder: FrameEncoder
   private var assembler: MessageAssembler
   private var extensions: [any WebSocketExtension] = []
+  /// The extensions (a bit per index) that transform the payload of the frame being received.
+  private var transforming: UInt64 = 0
   private var random: any RandomNumberGenerator
   private var outbound = ByteBuffer()
   private var events: [ConnectionEvent] = []
@@ -159,8 +173,8 @@ public struct Connection {
     config.role = .client
     self.init(configuration: config, state: .connecting, random: random, now: now, observer: observer)
     var options = options
-    if config.deflate.isEnabled {
-      options.extensionOffers.append(PerMessageDeflateNegotiation.offer(config.deflate))
+    for factory in config.extensions {
+      options.extensionOffers += factory.clientOffers().map { $0.formatted() }
     }
     var generator = self.random
     var client = ClientHandshake(options: options, using: &generator, observer: observer)
@@ -181,10 +195,10 @@ public struct Connection {
     self.init(
       configuration: config, state: .connecting, random: SystemRandomNumberGenerator(), now: now, observer: observer)
     var policy = policy
-    if config.deflate.isEnabled && policy.extensionNegotiator == nil {
-      let deflate = config.deflate
+    if !config.extensions.isEmpty && policy.extensionNegotiator == nil {
+      let factories = config.extensions
       policy.extensionNegotiator = { offers in
-        PerMessageDeflateNegotiation.accept(offers: offers, options: deflate).response.map { [$0.formatted()] } ?? []
+        factories.compactMap { factory in factory.serverResponse(to: offers.filter { $0.name == factory.name }) }
       }
     }
     handshake = .server(ServerHandshake(policy: policy, observer: observer))
@@ -223,6 +237,7 @@ public struct Connection {
   /// for receiving, RFC 6455 §9.1). Call when OPEN, before any frame is exchanged — typically from
   /// the handshake result.
   public mutating func install(_ extensions: [any WebSocketExtension]) {
+    precondition(extensions.count <= 64, "at most 64 extensions")
     self.extensions = extensions
     decoder.configuration.allowedRSV = extensions.reduce(0) { $0 | $1.reservedBits }
   }
@@ -470,24 +485,16 @@ public struct Connection {
         handshake = .client(client)
         guard let (outcome, leftover) = result else { return }
         handshake = .done
-        if let element = outcome.extensions.first(where: { $0.name == PerMessageDeflateNegotiation.name }) {
-          do {
-            let parameters = try PerMessageDeflateNegotiation.validate(
-              response: element, offered: configuration.deflate)
-            install([
-              PerMessageDeflateExtension(
-                PerMessageDeflate(parameters: parameters, options: inflateCappedDeflateOptions, isServer: false))
-            ])
-            note("permessage-deflate negotiated: \(parameters)")
-          } catch {
-            let failure = HandshakeError(.invalidExtensionResponse(error.description), detectedBy: .client)
-            note("handshake failed: \(failure)")
-            emit(event: .handshakeFailed(failure))
-            shouldCloseTransport = true
-            transition(to: .closed, "handshake failed")
-            finish(code: .abnormalClosure, reason: "", clean: false)
-            return
-          }
+        do {
+          try installExtensions(negotiated: outcome.extensions)
+        } catch {
+          let failure = HandshakeError(.invalidExtensionResponse(error.description), detectedBy: .client)
+          note("handshake failed: \(failure)")
+          emit(event: .handshakeFailed(failure))
+          shouldCloseTransport = true
+          transition(to: .closed, "handshake failed")
+          finish(code: .abnormalClosure, reason: "", clean: false)
+          return
         }
         open(
           OpenedConnection(
@@ -512,10 +519,12 @@ public struct Connection {
       switch result {
       case .accept(let accepted):
         outbound.writeBytes(accepted.responseBytes)
-        installNegotiatedDeflate(accepted.extensions)
+        // The elements this server wrote: a factory that cannot read its own answer is a bug.
+        try? installExtensions(negotiated: accepted.extensions)
         open(
           OpenedConnection(
-            path: accepted.request.target, subprotocol: accepted.subprotocol, extensions: accepted.extensions))
+            path: accepted.request.target, subprotocol: accepted.subprotocol,
+            extensions: accepted.extensions.map { $0.formatted() }))
         if !accepted.leftover.isEmpty {
           decoder.append(contentsOf: accepted.leftover)
           processFrames()
@@ -532,25 +541,20 @@ public struct Connection {
     }
   }
 
-  /// The deflate options with the inflate cap no larger than the message limit: a compressed
-  /// message must not inflate far past what would be refused anyway.
-  private var inflateCappedDeflateOptions: DeflateOptions {
-    var options = configuration.deflate
-    options.maxDecompressedMessageSize = min(options.maxDecompressedMessageSize, configuration.maxMessageSize)
-    return options
-  }
-
-  /// Server: the response element we wrote fixes the parameters.
-  private mutating func installNegotiatedDeflate(_ responseElements: [String]) {
-    guard let elements = try? ExtensionHeader.parse(responseElements),
-      let element = elements.first(where: { $0.name == PerMessageDeflateNegotiation.name }),
-      let parameters = try? PerMessageDeflateNegotiation.parameters(fromResponse: element)
-    else { return }
-    install([
-      PerMessageDeflateExtension(
-        PerMessageDeflate(parameters: parameters, options: inflateCappedDeflateOptions, isServer: true))
-    ])
-    note("permessage-deflate negotiated: \(parameters)")
+  /// Makes the extension of every negotiated response element with the factory of its name, and
+  /// puts them in the frame pipeline in the order negotiated.
+  private mutating func installExtensions(negotiated elements: [ExtensionOffer]) throws(ExtensionNegotiationError) {
+    guard !elements.isEmpty else { return }
+    let context = ExtensionContext(role: configuration.role, maxMessageSize: configuration.maxMessageSize)
+    var made: [any WebSocketExtension] = []
+    for element in elements {
+      guard let factory = configuration.extensions.first(where: { $0.name == element.name }) else {
+        throw ExtensionNegotiationError("\(element.name) was not offered", section: "RFC 6455 §9.1")
+      }
+      made.append(try factory.makeExtension(response: element, context: context))
+    }
+    install(made)
+    for (element, ext) in zip(elements, made) { note("\(element.name) negotiated: \(ext)") }
   }
 
   private mutating func open(_ result: OpenedConnection) {
@@ -573,10 +577,17 @@ public struct Connection {
         guard let part = try decoder.nextPart() else { return }
         switch part {
         case .header(let header):
-          try assembler.beginFrame(decodeThroughExtensions(header), lengthIsFinal: extensions.isEmpty)
+          try assembler.beginFrame(decodeThroughExtensions(header), lengthIsFinal: transforming == 0)
           continue
         case .payload(let chunk, let endOfFrame):
-          try assembler.appendPayload(decodeThroughExtensions(chunk, endOfFrame: endOfFrame))
+          if transforming == 0 {
+            try assembler.appendPayload(chunk)
+          } else {
+            let (extensions, transforming) = (self.extensions, self.transforming)
+            try assembler.appendPayload { output throws(ProtocolError) in
+              try Self.decode(chunk, endOfFrame: endOfFrame, through: extensions, transforming, into: &output)
+            }
+          }
           guard endOfFrame else { continue }
           message = try assembler.endFrame()
         }
@@ -629,18 +640,38 @@ public struct Connection {
     pendingFailure = failure
   }
 
-  private func decodeThroughExtensions(_ header: FrameHeader) throws(ProtocolError) -> FrameHeader {
+  /// The header through the extensions, last negotiated first (RFC 6455 §9.1); notes in
+  /// ``transforming`` which of them transform this frame's payload.
+  private mutating func decodeThroughExtensions(_ header: FrameHeader) throws(ProtocolError) -> FrameHeader {
+    transforming = 0
     if extensions.isEmpty { return header }  // the common case: no loop
     var header = header
-    for ext in extensions.reversed() { header = try ext.decodeHeader(header) }
+    for index in extensions.indices.reversed() {
+      let decoded = try extensions[index].decodeHeader(header)
+      header = decoded.header
+      if decoded.transformsPayload { transforming |= 1 << index }
+    }
     return header
   }
 
-  private func decodeThroughExtensions(_ chunk: ByteBuffer, endOfFrame: Bool) throws(ProtocolError) -> ByteBuffer {
-    if extensions.isEmpty { return chunk }
+  /// A payload chunk through the extensions that transform it, the last one writing into
+  /// `output` (the message).
+  private static func decode(
+    _ chunk: ByteBuffer, endOfFrame: Bool, through extensions: [any WebSocketExtension], _ transforming: UInt64,
+    into output: inout ByteBuffer
+  ) throws(ProtocolError) {
     var chunk = chunk
-    for ext in extensions.reversed() { chunk = try ext.decodePayload(chunk, endOfFrame: endOfFrame) }
-    return chunk
+    var remaining = transforming
+    for index in extensions.indices.reversed() where transforming & (1 << index) != 0 {
+      remaining &= ~(1 << index)
+      if remaining == 0 {
+        try extensions[index].decodePayload(chunk, endOfFrame: endOfFrame, into: &output)
+      } else {
+        var next = ByteBuffer()
+        try extensions[index].decodePayload(chunk, endOfFrame: endOfFrame, into: &next)
+        chunk = next
+      }
+    }
   }
 
   private mutating func flushPendingPong() {

@@ -5,22 +5,27 @@ import NIOCore
 /// permessage-deflate (RFC 7692) in the Connection's extension chain. It claims RSV1: the first
 /// frame of a compressed message has RSV1 set; its payload and its continuations' are one raw
 /// DEFLATE stream, inflated here chunk by chunk as it arrives.
-public final class PerMessageDeflateExtension: WebSocketExtension {
+public final class PerMessageDeflateExtension: WebSocketExtension, CustomStringConvertible {
   public let name = PerMessageDeflateNegotiation.name
   public let reservedBits: UInt8 = 0x40
   public let codec: PerMessageDeflate
 
   /// The message being received is compressed (its first frame had RSV1).
   private var receivingCompressed = false
-  /// FIN of the frame being received when it belongs to a compressed message; nil otherwise.
-  private var inflatingFrameFin: Bool?
+  /// FIN of the compressed frame being received.
+  private var inflatingFrameFin = false
   private var sendingCompressed = false
 
   public init(_ codec: PerMessageDeflate) {
     self.codec = codec
   }
 
-  public func decodeHeader(_ header: FrameHeader) throws(ProtocolError) -> FrameHeader {
+  /// The negotiated parameters.
+  public var description: String { "\(codec.parameters)" }
+
+  public func decodeHeader(_ header: FrameHeader) throws(ProtocolError) -> (
+    header: FrameHeader, transformsPayload: Bool
+  ) {
     let rsv1 = header.rsv1
     switch header.opcode {
     case .text, .binary:
@@ -29,28 +34,25 @@ public final class PerMessageDeflateExtension: WebSocketExtension {
       if rsv1 { throw ProtocolError(.compressedContinuation) }
     default:
       if rsv1 { throw ProtocolError(.compressedControlFrame(header.opcode)) }
-      inflatingFrameFin = nil
-      return header
+      return (header, false)
     }
-    guard receivingCompressed else {
-      inflatingFrameFin = nil
-      return header
-    }
+    guard receivingCompressed else { return (header, false) }
     inflatingFrameFin = header.fin
     var out = header
     out.rsv &= ~0x40
-    return out
+    return (out, true)
   }
 
-  /// Inflates the chunks of a compressed message as they arrive: a decompression bomb fails at
-  /// the chunk that crosses the cap, before the rest of the frame has arrived.
-  public func decodePayload(_ chunk: ByteBuffer, endOfFrame: Bool) throws(ProtocolError) -> ByteBuffer {
-    guard let fin = inflatingFrameFin else { return chunk }
-    let isLast = endOfFrame && fin
-    if !isLast && chunk.readableBytes == 0 { return chunk }
-    let out: ByteBuffer
+  /// Inflates the chunks of a compressed message as they arrive, into the message: a
+  /// decompression bomb fails at the chunk that crosses the cap, before the rest of the frame has
+  /// arrived, having used no more than the cap.
+  public func decodePayload(_ chunk: ByteBuffer, endOfFrame: Bool, into output: inout ByteBuffer)
+    throws(ProtocolError)
+  {
+    let isLast = endOfFrame && inflatingFrameFin
+    if !isLast && chunk.readableBytes == 0 { return }
     do {
-      out = try codec.decompress(chunk, isLast: isLast)
+      try codec.decompress(chunk, isLast: isLast, into: &output)
     } catch {
       switch error {
       case .messageTooBig(let limit): throw ProtocolError(.decompressedMessageTooLarge(limit: limit))
@@ -58,7 +60,6 @@ public final class PerMessageDeflateExtension: WebSocketExtension {
       }
     }
     if isLast { receivingCompressed = false }
-    return out
   }
 
   public func encode(_ frame: Frame) throws(ProtocolError) -> Frame {

@@ -83,19 +83,34 @@ public final class PerMessageDeflate {
   /// takeover, the history is dropped. Throws `.messageTooBig` as soon as the message would
   /// inflate beyond ``DeflateOptions/maxDecompressedMessageSize``, `.corrupt` for invalid data.
   public func decompress(_ payload: ByteBuffer, isLast: Bool) throws(DeflateError) -> ByteBuffer {
-    let d = try decompressorInstance()
     var out = ByteBuffer()
+    try decompress(payload, isLast: isLast, into: &out)
+    if isLast && out.capacity > 2 * out.readableBytes + 4096 {
+      // The output was produced in chunks of up to 64 KiB; a short message must not keep that
+      // capacity alive while it waits for the application.
+      out = ByteBuffer(bytes: out.readableBytesView)
+    }
+    return out
+  }
+
+  /// ``decompress(_:isLast:)``, appending to `output`: a receiver inflates straight into the
+  /// message it is putting together, with no second buffer to copy from (and no second copy of a
+  /// bomb's worth of output).
+  public func decompress(_ payload: ByteBuffer, isLast: Bool, into output: inout ByteBuffer) throws(DeflateError) {
+    let d = try decompressorInstance()
     if isLast && receivedInMessage == 0 && payload.readableBytes == 0 {
       // A compressed message with no bytes at all: some senders write an empty message so. It
       // is not a DEFLATE stream even with the tail added; accept it as the empty message.
       if receiveNoContextTakeover { d.reset() }
       inflatedInMessage = 0
-      return out
+      return
     }
-    let limit = options.maxDecompressedMessageSize - inflatedInMessage
+    let start = output.readableBytes
+    // The Decompressor's limit is on all of `output`, which may hold earlier bytes.
+    let limit = start + options.maxDecompressedMessageSize - inflatedInMessage
     do {
-      try d.decompress(payload, into: &out, limit: limit)
-      if isLast { try d.decompress(Self.tailBuffer, into: &out, limit: limit) }
+      try d.decompress(payload, into: &output, limit: limit)
+      if isLast { try d.decompress(Self.tailBuffer, into: &output, limit: limit) }
     } catch .messageTooBig {
       // The cap is on the message, whatever part of it this call inflated.
       throw .messageTooBig(limit: options.maxDecompressedMessageSize)
@@ -105,14 +120,10 @@ public final class PerMessageDeflate {
       if receiveNoContextTakeover || d.finished { d.reset() }
       inflatedInMessage = 0
       receivedInMessage = 0
-      // The output was produced in chunks of up to 64 KiB; a short message must not keep that
-      // capacity alive while it waits for the application.
-      if out.capacity > 2 * out.readableBytes + 4096 { out = ByteBuffer(bytes: out.readableBytesView) }
     } else {
-      inflatedInMessage += out.readableBytes
+      inflatedInMessage += output.readableBytes - start
       receivedInMessage += payload.readableBytes
     }
-    return out
   }
 
   private func compressorInstance() throws(DeflateError) -> Compressor {

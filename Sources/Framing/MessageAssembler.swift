@@ -96,6 +96,34 @@ public struct MessageAssembler {
     if parts == nil { parts = chunk } else { parts!.writeBuffer(&chunk) }
   }
 
+  /// Payload bytes that `write` appends straight to the message (an extension inflating into
+  /// it), checked like ``appendPayload(_:)``'s: no second buffer, no copy.
+  public mutating func appendPayload(writtenBy write: (inout ByteBuffer) throws(ProtocolError) -> Void)
+    throws(ProtocolError)
+  {
+    guard let frame else { preconditionFailure("appendPayload before beginFrame") }
+    if frame.opcode.isControl {
+      var buffer = control ?? ByteBuffer()
+      control = nil
+      try write(&buffer)
+      control = buffer
+      return
+    }
+    var buffer = parts ?? ByteBuffer()
+    parts = nil  // `buffer` is now the only reference: written in place
+    let before = buffer.readableBytes
+    try write(&buffer)
+    try checkSize(buffer.readableBytes)
+    if isText, buffer.readableBytes > before {
+      let bad = buffer.withUnsafeReadableBytes { utf8.validate(UnsafeRawBufferPointer(rebasing: $0[before...])) }
+      if let bad {
+        utf8.reset()
+        throw ProtocolError(.invalidUTF8(messageOffset: before + bad))
+      }
+    }
+    parts = buffer
+  }
+
   /// The frame begun last is complete: returns a control frame, the message it completes, or nil
   /// when more fragments follow.
   public mutating func endFrame() throws(ProtocolError) -> Message? {

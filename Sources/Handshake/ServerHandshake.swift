@@ -13,15 +13,16 @@ public struct ServerHandshakePolicy: Sendable {
   public var originPolicy: (@Sendable (String?) -> Bool)?
   /// Given the client's extension offers, returns the elements to put in the response's
   /// `Sec-WebSocket-Extensions`, such as `permessage-deflate; server_no_context_takeover`. With no
-  /// negotiator no extension is accepted.
-  public var extensionNegotiator: (@Sendable ([ExtensionOffer]) -> [String])?
+  /// negotiator no extension is accepted. (The Connection layer sets one from its extension
+  /// factories.)
+  public var extensionNegotiator: (@Sendable ([ExtensionOffer]) -> [ExtensionOffer])?
   /// Header lines added to the 101 response, after the handshake's own (not to rejections).
   public var extraResponseHeaders: HTTPHeaders
 
   public init(
     maxHeadBytes: Int = 8192, subprotocols: [String] = [],
     originPolicy: (@Sendable (String?) -> Bool)? = nil,
-    extensionNegotiator: (@Sendable ([ExtensionOffer]) -> [String])? = nil,
+    extensionNegotiator: (@Sendable ([ExtensionOffer]) -> [ExtensionOffer])? = nil,
     extraResponseHeaders: HTTPHeaders = HTTPHeaders()
   ) {
     self.maxHeadBytes = maxHeadBytes
@@ -44,7 +45,7 @@ public struct AcceptedHandshake: Sendable, Equatable {
   /// The client's extension offers, parsed, in order.
   public var extensionOffers: [ExtensionOffer]
   /// The response's extension elements, as the negotiator returned them.
-  public var extensions: [String]
+  public var extensions: [ExtensionOffer]
   /// The complete 101 response to send.
   public var responseBytes: [UInt8]
   /// Bytes after the request head: the client's first frames, for the frame layer.
@@ -221,7 +222,7 @@ public struct ServerHandshake {
     ]
     if let subprotocol { response.append(name: "Sec-WebSocket-Protocol", value: subprotocol) }
     if !extensions.isEmpty {
-      response.append(name: "Sec-WebSocket-Extensions", value: extensions.joined(separator: ", "))
+      response.append(name: "Sec-WebSocket-Extensions", value: ExtensionHeader.format(extensions))
     }
     for field in policy.extraResponseHeaders { response.append(name: field.name, value: field.value) }
     var bytes = Array("HTTP/1.1 101 Switching Protocols\r\n".utf8)
@@ -242,7 +243,7 @@ public struct ServerHandshake {
         observer.record(
           .note(
             "extensions: client offered \(ExtensionHeader.format(offers)) -> "
-              + (extensions.isEmpty ? "none accepted" : extensions.joined(separator: ", "))))
+              + (extensions.isEmpty ? "none accepted" : ExtensionHeader.format(extensions))))
       }
       observer.record(.bytes(HandshakeTrace.record(forHead: bytes, direction: .serverToClient)))
     }

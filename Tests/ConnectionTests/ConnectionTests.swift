@@ -641,15 +641,14 @@ final class ConnectionTests: XCTestCase {
   final class InvertExtension: WebSocketExtension {
     let name = "x-invert"
     let reservedBits: UInt8 = 0x40
-    var inverting = false
-    func decodeHeader(_ header: FrameHeader) throws(ProtocolError) -> FrameHeader {
-      inverting = header.rsv1
+    let description = "every payload byte inverted"
+    func decodeHeader(_ header: FrameHeader) throws(ProtocolError) -> (header: FrameHeader, transformsPayload: Bool) {
       var h = header
       h.rsv &= ~0x40
-      return h
+      return (h, header.rsv1)
     }
-    func decodePayload(_ chunk: ByteBuffer, endOfFrame: Bool) throws(ProtocolError) -> ByteBuffer {
-      inverting ? ByteBuffer(bytes: chunk.readableBytesView.map { ~$0 }) : chunk
+    func decodePayload(_ chunk: ByteBuffer, endOfFrame: Bool, into output: inout ByteBuffer) throws(ProtocolError) {
+      output.writeBytes(chunk.readableBytesView.map { ~$0 })
     }
     func encode(_ frame: Frame) throws(ProtocolError) -> Frame {
       guard !frame.opcode.isControl else { return frame }
@@ -678,11 +677,69 @@ final class ConnectionTests: XCTestCase {
       plain.drainEvents().first, .failed(.protocolViolation(ProtocolError(.reservedBitsSet(0x40), streamOffset: 0))))
   }
 
+  /// A factory for the toy extension: negotiated by name through the real handshake, which the
+  /// Connection does only through factories.
+  struct InvertFactory: WebSocketExtensionFactory {
+    let name = "x-invert"
+    var accept = true
+    func clientOffers() -> [ExtensionOffer] { [ExtensionOffer(name: name, parameters: [.init(name: "all")])] }
+    func serverResponse(to offers: [ExtensionOffer]) -> ExtensionOffer? { accept ? offers.first : nil }
+    func makeExtension(response: ExtensionOffer, context: ExtensionContext) throws(ExtensionNegotiationError)
+      -> any WebSocketExtension
+    {
+      guard response.parameters == [.init(name: "all")] else {
+        throw ExtensionNegotiationError("x-invert takes one parameter, all", section: "x-invert §1")
+      }
+      return InvertExtension()
+    }
+  }
+
+  func testExtensionsAreNegotiatedThroughFactoriesByName() throws {
+    var pair = Pair(
+      clientConfig: .init(role: .client, extensions: [InvertFactory()]),
+      serverConfig: .init(role: .server, extensions: [InvertFactory()]))
+    pair.open()
+    XCTAssertEqual(pair.client.opened?.extensions, ["x-invert; all"])
+    XCTAssertEqual(pair.server.opened?.extensions, ["x-invert; all"])
+    XCTAssertTrue(
+      String(decoding: pair.toServer, as: UTF8.self).contains("Sec-WebSocket-Extensions: x-invert; all\r\n"))
+    try pair.client.send(text: "Hi")
+    try pair.server.send(text: "Yo")
+    let sent = pair.toServer.count
+    pair.pump()
+    // On the wire: RSV1 and inverted bytes; delivered: the text.
+    let frame = try XCTUnwrap(frames(in: Array(pair.toServer[sent...]), sentBy: .client).first)
+    XCTAssertTrue(frame.header.rsv1)
+    XCTAssertEqual(frame.payload.bytes, Array("Hi".utf8).map { ~$0 })
+    XCTAssertEqual(messages(pair.serverEvents), [.text("Hi")])
+    XCTAssertEqual(messages(pair.clientEvents), [.text("Yo")])
+
+    // A server that declines: nothing is installed, RSV1 stays a violation.
+    var declined = Pair(
+      clientConfig: .init(role: .client, extensions: [InvertFactory()]),
+      serverConfig: .init(role: .server, extensions: [InvertFactory(accept: false)]))
+    declined.open()
+    XCTAssertEqual(declined.client.opened?.extensions, [])
+
+    // A client that cannot accept the answer fails the handshake with the factory's reason.
+    var policy = ServerHandshakePolicy()
+    policy.extensionNegotiator = { _ in [ExtensionOffer(name: "x-invert")] }
+    var refused = Pair(clientConfig: .init(role: .client, extensions: [InvertFactory()]), policy: policy)
+    refused.pump()
+    guard case .handshakeFailed(let error)? = refused.clientEvents.first else {
+      return XCTFail("\(refused.clientEvents)")
+    }
+    XCTAssertEqual(error.kind, .invalidExtensionResponse("x-invert takes one parameter, all (x-invert §1)"))
+  }
+
   final class BrokenExtension: WebSocketExtension {
     let name = "x-broken"
     let reservedBits: UInt8 = 0x40
-    func decodeHeader(_ header: FrameHeader) throws(ProtocolError) -> FrameHeader { header }
-    func decodePayload(_ chunk: ByteBuffer, endOfFrame: Bool) throws(ProtocolError) -> ByteBuffer { chunk }
+    let description = "fails on every frame it sends"
+    func decodeHeader(_ header: FrameHeader) throws(ProtocolError) -> (header: FrameHeader, transformsPayload: Bool) {
+      (header, false)
+    }
+    func decodePayload(_ chunk: ByteBuffer, endOfFrame: Bool, into output: inout ByteBuffer) throws(ProtocolError) {}
     func encode(_ frame: Frame) throws(ProtocolError) -> Frame { throw ProtocolError(.reservedBitsSet(0x40)) }
   }
 

@@ -165,7 +165,9 @@ final class DeflateIntegrationTests: XCTestCase {
 
   func testClientRefusesAnUnacceptableAnswer() throws {
     var policy = ServerHandshakePolicy()
-    policy.extensionNegotiator = { _ in ["permessage-deflate; server_max_window_bits=20"] }
+    policy.extensionNegotiator = { _ in
+      [ExtensionOffer(name: "permessage-deflate", parameters: [.init(name: "server_max_window_bits", value: "20")])]
+    }
     var pair = Pair(
       clientConfig: .init(role: .client, deflate: everything), serverConfig: .init(role: .server), policy: policy)
     pair.pump()

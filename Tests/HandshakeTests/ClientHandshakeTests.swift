@@ -52,7 +52,12 @@ final class ClientHandshakeTests: XCTestCase {
           client.requestBytes(),
           policy: .init(
             subprotocols: ["superchat"],
-            extensionNegotiator: { _ in ["permessage-deflate; client_max_window_bits=10"] }))))
+            extensionNegotiator: { _ in
+              [
+                ExtensionOffer(
+                  name: "permessage-deflate", parameters: [.init(name: "client_max_window_bits", value: "10")])
+              ]
+            }))))
     XCTAssertEqual(server.accept, client.expectedAccept)
     let response = server.responseBytes + maskedHelloFrame
     // Every split point, then one byte at a time.

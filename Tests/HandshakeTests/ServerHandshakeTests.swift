@@ -98,10 +98,11 @@ final class ServerHandshakeTests: XCTestCase {
     let policy = ServerHandshakePolicy(extensionNegotiator: { offers in
       offers.first?.name == "permessage-deflate"
         && offers.first?.parameters == [.init(name: "client_max_window_bits")]
-        ? ["permessage-deflate; client_max_window_bits=15"] : ["wrong"]
+        ? [ExtensionOffer(name: "permessage-deflate", parameters: [.init(name: "client_max_window_bits", value: "15")])]
+        : [ExtensionOffer(name: "wrong")]
     })
     let a = try XCTUnwrap(accepted(serverResult(head, policy: policy)))
-    XCTAssertEqual(a.extensions, ["permessage-deflate; client_max_window_bits=15"])
+    XCTAssertEqual(a.extensions.map { $0.formatted() }, ["permessage-deflate; client_max_window_bits=15"])
     XCTAssertTrue(
       text(a.responseBytes).hasSuffix(
         "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=15\r\n\r\n"))

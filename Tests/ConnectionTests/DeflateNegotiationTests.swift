@@ -1,7 +1,8 @@
+import Deflate
 import Handshake
 import XCTest
 
-@testable import Deflate
+@testable import Connection
 
 final class DeflateNegotiationTests: XCTestCase {
   func offers(_ values: String...) throws -> [ExtensionOffer] { try ExtensionHeader.parse(values) }

@@ -1,10 +1,12 @@
+import Deflate
 import Handshake
 
-/// A permessage-deflate offer or response the other side cannot accept, and why (RFC 7692 §7.1).
-public struct DeflateNegotiationError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var reason: String
-  public init(_ reason: String) { self.reason = reason }
-  public var description: String { reason + " (RFC 7692 §7.1)" }
+/// A permessage-deflate offer or response the other side cannot accept (RFC 7692 §7.1).
+public typealias DeflateNegotiationError = ExtensionNegotiationError
+
+extension ExtensionNegotiationError {
+  /// A permessage-deflate negotiation rule (RFC 7692 §7.1).
+  init(_ reason: String) { self.init(reason, section: "RFC 7692 §7.1") }
 }
 
 /// Negotiation of permessage-deflate (RFC 7692 §5, §7.1): the client's offer, the server's
@@ -67,6 +69,11 @@ public enum PerMessageDeflateNegotiation {
   /// The client's offer: `permessage-deflate; client_max_window_bits[=N]` plus what the options
   /// ask of the server.
   public static func offer(_ options: DeflateOptions) -> String {
+    offerElement(options).formatted()
+  }
+
+  /// ``offer(_:)`` as an element.
+  public static func offerElement(_ options: DeflateOptions) -> ExtensionOffer {
     var element = ExtensionOffer(name: name)
     if options.serverNoContextTakeover { element.parameters.append(.init(name: "server_no_context_takeover")) }
     if options.clientNoContextTakeover { element.parameters.append(.init(name: "client_no_context_takeover")) }
@@ -79,7 +86,7 @@ public enum PerMessageDeflateNegotiation {
         name: "client_max_window_bits",
         value: options.clientMaxWindowBits < 15 ? String(options.clientMaxWindowBits) : nil
       ))
-    return element.formatted()
+    return element
   }
 
   /// Checks the server's answer against what `options` offered; the client must fail the
@@ -173,5 +180,38 @@ public enum PerMessageDeflateNegotiation {
       return Decision(response: response, parameters: parameters, declined: declined)
     }
     return Decision(response: nil, parameters: nil, declined: declined)
+  }
+}
+
+/// permessage-deflate (RFC 7692) for ``Connection/Configuration/extensions``: offers, accepts and
+/// checks the parameters under ``options`` and makes the ``PerMessageDeflateExtension``.
+public struct PerMessageDeflateFactory: WebSocketExtensionFactory {
+  public var options: DeflateOptions
+  public var name: String { PerMessageDeflateNegotiation.name }
+
+  public init(options: DeflateOptions = DeflateOptions()) {
+    self.options = options
+  }
+
+  public func clientOffers() -> [ExtensionOffer] {
+    [PerMessageDeflateNegotiation.offerElement(options)]
+  }
+
+  public func serverResponse(to offers: [ExtensionOffer]) -> ExtensionOffer? {
+    PerMessageDeflateNegotiation.accept(offers: offers, options: options).response
+  }
+
+  public func makeExtension(response: ExtensionOffer, context: ExtensionContext) throws(ExtensionNegotiationError)
+    -> any WebSocketExtension
+  {
+    let parameters =
+      context.role == .client
+      ? try PerMessageDeflateNegotiation.validate(response: response, offered: options)
+      : try PerMessageDeflateNegotiation.parameters(fromResponse: response)
+    // A compressed message must not inflate far past what would be refused anyway.
+    var capped = options
+    capped.maxDecompressedMessageSize = min(options.maxDecompressedMessageSize, context.maxMessageSize)
+    return PerMessageDeflateExtension(
+      PerMessageDeflate(parameters: parameters, options: capped, isServer: context.role == .server))
   }
 }
