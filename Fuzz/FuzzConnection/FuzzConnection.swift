@@ -38,7 +38,7 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
   var failed = false
 
   func pump(_ connection: inout Connection) {
-    while let event = connection.nextEvent() {
+    while let event = connection.nextEvent() ?? release(&connection) {
       require(!closed, "event \(event) after closed")
       switch event {
       case .opened: opened = true
@@ -55,6 +55,13 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
       }
     }
     if let out = connection.takeOutbound() { written += out.readableBytesView }
+  }
+
+  /// Every event answered: take a close or violation held behind them, and its events.
+  func release(_ connection: inout Connection) -> ConnectionEvent? {
+    guard connection.isHoldingBack else { return nil }
+    connection.releaseHeldBack()
+    return connection.nextEvent()
   }
 
   connection.receive(request)

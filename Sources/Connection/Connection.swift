@@ -13,14 +13,25 @@ import Trace
 /// and closes TCP. ``nextDeadline`` says when to call ``advance(to:)`` next.
 ///
 /// ```
-/// CONNECTING --handshake--> OPEN --close sent--> CLOSING --close received--> CLOSED
-///                             \----close received, answered---------------> CLOSED
+/// connecting(handshake, deadline) --handshake--> open --close sent--> closing(sent, deadline)
+///         |                                       |  \                    |  \
+///         |                            close or   |   close received,     |   close received
+///         |                           violation   |   answered            |
+///         |                       behind messages v                       v
+///         |                           holding(close or violation, sent?) -- releaseHeldBack()
+///         v                                                    v
+///       closed(outcome, tcpDeadline) <-----------------------'
 /// ```
 ///
-/// Drain the events after every input. A close frame that arrives behind messages the
-/// application has not taken yet is held back until they are drained, so the application can
-/// still answer them (RFC 6455 §5.5.1 lets an endpoint finish its message before it answers a
-/// close; Autobahn case 7.1.1 expects it).
+/// Each state carries what it needs (the handshake driver, our close and its deadline, the
+/// held-back close, the outcome), so no flag can disagree with another; ``state`` is the RFC's
+/// CONNECTING / OPEN / CLOSING / CLOSED, derived from it.
+///
+/// Drain the events after every input. A close frame (or a violation) that arrives behind
+/// messages the application has not taken yet is held back (``isHoldingBack``) until the
+/// transport calls ``releaseHeldBack()``, so the application can still answer them (RFC 6455
+/// §5.5.1 lets an endpoint finish its message before it answers a close; Autobahn case 7.1.1
+/// expects it). ``drainEvents()`` does both. Getters never change anything.
 ///
 /// The Connection does no I/O, reads no clock and starts no threads, so tests and lessons run it
 /// entirely in memory. Every state change, note and frame is reported to ``observer``.
@@ -103,14 +114,58 @@ public struct Connection {
   private enum HandshakeDriver {
     case client(ClientHandshake)
     case server(ServerHandshake)
-    case done
+  }
+
+  /// A close frame or a violation that arrived behind messages the application has not taken
+  /// yet.
+  private enum HeldBack {
+    case close(ByteBuffer)
+    case failure(ConnectionFailure)
+  }
+
+  /// Where the connection is, each state with the data it needs (RFC 6455 §4, §7); ``state`` is
+  /// derived from it.
+  private enum Phase {
+    /// The opening handshake, until `deadline`.
+    case connecting(HandshakeDriver, deadline: Timestamp?)
+    /// Messages flow both ways.
+    case open
+    /// We sent `sent` and wait for the peer's close until `deadline`; data may still arrive.
+    case closing(sent: ClosePayload, deadline: Timestamp)
+    /// OPEN, or CLOSING when `sent` is set, with a close frame or a violation held back behind
+    /// messages the application has not taken yet: taken by ``releaseHeldBack()``. Nothing more
+    /// is read.
+    case holding(HeldBack, sent: (payload: ClosePayload, deadline: Timestamp)?)
+    /// Over, with the outcome. A client that finished the closing handshake waits for the server
+    /// to close TCP until `tcpDeadline` (§7.1.1); nil: the transport closes TCP now.
+    case closed(CloseOutcome, tcpDeadline: Timestamp?)
   }
 
   public let configuration: Configuration
-  public private(set) var state: State
+  private var phase: Phase
+
+  /// CONNECTING, OPEN, CLOSING or CLOSED (RFC 6455 §4, §7).
+  public var state: State {
+    switch phase {
+    case .connecting: .connecting
+    case .open: .open
+    case .closing: .closing
+    case .holding(_, let sent): sent == nil ? .open : .closing
+    case .closed: .closed
+    }
+  }
+
   /// Set once the transport should close TCP (after writing what ``takeOutbound()`` returns).
   /// A server closes first (§7.1.1); a client waits for the server, up to the close timeout.
-  public private(set) var shouldCloseTransport = false
+  public var shouldCloseTransport: Bool {
+    if case .closed(_, nil) = phase { true } else { false }
+  }
+
+  /// How the connection ended, once CLOSED.
+  public var outcome: CloseOutcome? {
+    if case .closed(let outcome, _) = phase { outcome } else { nil }
+  }
+
   /// The negotiated handshake result, once OPEN.
   public private(set) var opened: OpenedConnection?
   /// Receives every frame, HTTP head, state change and decision.
@@ -118,20 +173,18 @@ public struct Connection {
     didSet {
       decoder.observer = observer
       encoder.observer = observer
-      switch handshake {
+      guard case .connecting(let driver, let deadline) = phase else { return }
+      switch driver {
       case .client(var client):
         client.observer = observer
-        handshake = .client(client)
+        phase = .connecting(.client(client), deadline: deadline)
       case .server(var server):
         server.observer = observer
-        handshake = .server(server)
-      case .done:
-        break
+        phase = .connecting(.server(server), deadline: deadline)
       }
     }
   }
 
-  private var handshake: HandshakeDriver
   private var decoder: FrameDecoder
   private var encoder: FrameEncoder
   private var assembler: MessageAssembler
@@ -145,21 +198,10 @@ public struct Connection {
 
   private var now = Timestamp.zero
   private var lastReceived = Timestamp.zero
-  private var handshakeDeadline: Timestamp?
-  private var closeDeadline: Timestamp?
   private var keepalivePingSent = false
   private var keepaliveCounter: UInt32 = 0
-  private var sentClose: ClosePayload?
-  private var receivedClose: ClosePayload?
   private var sendingFragmented: Opcode?
   private var pendingPong: ByteBuffer?
-  /// A received close frame held back until the messages before it are drained.
-  private var pendingClose: ByteBuffer?
-  /// A protocol violation found behind messages the application has not taken yet: the
-  /// connection fails once they are drained, so they can be answered first — as they could have
-  /// been had the violation come in a later read.
-  private var pendingFailure: ConnectionFailure?
-  private var finished = false
 
   // MARK: creating
 
@@ -171,7 +213,7 @@ public struct Connection {
   ) {
     var config = configuration ?? Configuration(role: .client)
     config.role = .client
-    self.init(configuration: config, state: .connecting, random: random, now: now, observer: observer)
+    self.init(configuration: config, random: random, now: now, observer: observer)
     var options = options
     for factory in config.extensions {
       options.extensionOffers += factory.clientOffers().map { $0.formatted() }
@@ -181,8 +223,7 @@ public struct Connection {
     self.random = generator
     client.observer = observer
     outbound.writeBytes(client.requestBytes())
-    handshake = .client(client)
-    handshakeDeadline = config.handshakeTimeout.map { now + $0 }
+    phase = .connecting(.client(client), deadline: config.handshakeTimeout.map { now + $0 })
   }
 
   /// A server that reads the opening handshake itself.
@@ -192,8 +233,7 @@ public struct Connection {
   ) {
     var config = configuration ?? Configuration(role: .server)
     config.role = .server
-    self.init(
-      configuration: config, state: .connecting, random: SystemRandomNumberGenerator(), now: now, observer: observer)
+    self.init(configuration: config, random: SystemRandomNumberGenerator(), now: now, observer: observer)
     var policy = policy
     if !config.extensions.isEmpty && policy.extensionNegotiator == nil {
       let factories = config.extensions
@@ -201,8 +241,8 @@ public struct Connection {
         factories.compactMap { factory in factory.serverResponse(to: offers.filter { $0.name == factory.name }) }
       }
     }
-    handshake = .server(ServerHandshake(policy: policy, observer: observer))
-    handshakeDeadline = config.handshakeTimeout.map { now + $0 }
+    phase = .connecting(
+      .server(ServerHandshake(policy: policy, observer: observer)), deadline: config.handshakeTimeout.map { now + $0 })
   }
 
   /// An endpoint whose handshake was done elsewhere: starts OPEN.
@@ -211,21 +251,20 @@ public struct Connection {
     extensions: [any WebSocketExtension] = [], random: any RandomNumberGenerator = SystemRandomNumberGenerator(),
     now: Timestamp = .zero, observer: (any TraceObserver)? = nil
   ) {
-    self.init(configuration: configuration, state: .open, random: random, now: now, observer: observer)
+    self.init(configuration: configuration, random: random, now: now, observer: observer)
+    self.phase = .open
     self.opened = opened
     install(extensions)
   }
 
   private init(
-    configuration: Configuration, state: State, random: any RandomNumberGenerator, now: Timestamp,
-    observer: (any TraceObserver)?
+    configuration: Configuration, random: any RandomNumberGenerator, now: Timestamp, observer: (any TraceObserver)?
   ) {
     self.configuration = configuration
-    self.state = state
+    self.phase = .open
     self.random = random
     self.now = now
     self.lastReceived = now
-    self.handshake = .done
     self.decoder = FrameDecoder(
       configuration: .init(role: configuration.role, maxFrameSize: configuration.maxFrameSize), observer: observer)
     self.encoder = FrameEncoder(direction: configuration.role.sendDirection, observer: observer)
@@ -244,18 +283,9 @@ public struct Connection {
 
   // MARK: output
 
-  /// The next event, or nil when there is none.
+  /// The next event, or nil when there is none. Takes nothing else: a close or violation held
+  /// back behind the events waits for ``releaseHeldBack()``.
   public mutating func nextEvent() -> ConnectionEvent? {
-    if eventIndex == events.count, let failure = pendingFailure {
-      pendingFailure = nil
-      fail(failure, sendClose: true)
-    }
-    if eventIndex == events.count, let payload = pendingClose {
-      // Every message that arrived before the close has been handed out (and could be
-      // answered): now take the close.
-      pendingClose = nil
-      receiveClose(payload)
-    }
     guard eventIndex < events.count else { return nil }
     let event = events[eventIndex]
     eventIndex += 1
@@ -266,11 +296,16 @@ public struct Connection {
     return event
   }
 
-  /// Every pending event.
+  /// Every pending event, taking a held-back close or violation once the events before it are
+  /// out (``releaseHeldBack()``): what a transport that answers each event before taking the next
+  /// does.
   public mutating func drainEvents() -> [ConnectionEvent] {
     var out: [ConnectionEvent] = []
-    while let e = nextEvent() { out.append(e) }
-    return out
+    while true {
+      while let e = nextEvent() { out.append(e) }
+      guard isHoldingBack else { return out }
+      releaseHeldBack()
+    }
   }
 
   /// Bytes to write, or nil when there are none. The caller owns the returned buffer.
@@ -287,26 +322,42 @@ public struct Connection {
   /// Bytes received but not yet decoded: the start of a frame that has not fully arrived.
   public var bufferedInputBytes: Int { decoder.bufferedBytes }
 
-  /// Every event so far has been handed out, and the next ``nextEvent()`` call takes a close or a
-  /// protocol violation that was held back behind messages. A transport that hands messages to
-  /// application code on another task (the async API) waits here until the application has
-  /// answered them, so that its replies go out before the close frame, as they would have had the
-  /// close or the violation arrived in a later read.
-  public var holdsBackCloseForApplication: Bool {
-    eventIndex == events.count && (pendingFailure != nil || pendingClose != nil)
+  /// Every event so far has been handed out, and a close or a protocol violation that arrived
+  /// behind them waits for ``releaseHeldBack()``. A transport that hands messages to application
+  /// code on another task (the async API) releases it once the application has answered them,
+  /// so that its replies go out before the close frame, as they would have had the close or the
+  /// violation arrived in a later read; a transport that answers on the spot releases it at once.
+  public var isHoldingBack: Bool {
+    guard eventIndex == events.count, case .holding = phase else { return false }
+    return true
+  }
+
+  /// Takes the close frame (answering it) or the violation (failing the connection) held back
+  /// behind messages (``isHoldingBack``). Does nothing when nothing is held.
+  public mutating func releaseHeldBack() {
+    guard case .holding(let held, let sent) = phase else { return }
+    phase = sent.map { .closing(sent: $0.payload, deadline: $0.deadline) } ?? .open
+    switch held {
+    case .failure(let failure): fail(failure, sendClose: true)
+    case .close(let payload): receiveClose(payload)
+    }
   }
 
   /// When the transport should call ``advance(to:)`` next (nil: no timer is running).
   public var nextDeadline: Timestamp? {
-    var earliest: Timestamp?
-    func consider(_ t: Timestamp) { if earliest.map({ t < $0 }) ?? true { earliest = t } }
-    if let handshakeDeadline, state == .connecting { consider(handshakeDeadline) }
-    if let closeDeadline, !finished || !shouldCloseTransport { consider(closeDeadline) }
-    if state == .open {
-      if let k = configuration.keepaliveInterval, !keepalivePingSent { consider(lastReceived + k) }
-      if let idle = configuration.idleTimeout { consider(lastReceived + idle) }
+    switch phase {
+    case .connecting(_, let deadline): return deadline
+    case .open:
+      var earliest: Timestamp?
+      if let k = configuration.keepaliveInterval, !keepalivePingSent { earliest = lastReceived + k }
+      if let idle = configuration.idleTimeout, earliest.map({ lastReceived + idle < $0 }) ?? true {
+        earliest = lastReceived + idle
+      }
+      return earliest
+    case .closing(_, let deadline): return deadline
+    case .holding(_, let sent): return sent?.deadline
+    case .closed(_, let tcpDeadline): return tcpDeadline
     }
-    return earliest
   }
 
   // MARK: input
@@ -320,18 +371,15 @@ public struct Connection {
     guard buffer.readableBytes > 0 else { return }
     lastReceived = now
     keepalivePingSent = false
-    switch state {
+    switch phase {
     case .connecting:
       receiveHandshake(buffer)
     case .open, .closing:
-      // Nothing after a close frame or a violation is processed (a held-back close or failure
-      // is taken on drain): later bytes are dropped, not buffered, however long the
-      // application takes to drain.
-      guard pendingClose == nil && pendingFailure == nil else { break }
       decoder.append(buffer)
       processFrames()
-    case .closed:
-      // After the closing handshake or a failure nothing more is processed (§7.1.7).
+    case .holding, .closed:
+      // Nothing after a close frame or a violation is processed (§7.1.7): later bytes are
+      // dropped, not buffered, however long the application takes to drain.
       break
     }
     flushPendingPong()
@@ -339,22 +387,15 @@ public struct Connection {
 
   /// The peer closed TCP (or it broke). Without a closing handshake that is 1006 (§7.1.5).
   public mutating func receiveEOF() {
-    if let failure = pendingFailure {
-      pendingFailure = nil
-      fail(failure, sendClose: true)
-    }
-    if let payload = pendingClose {
-      pendingClose = nil
-      receiveClose(payload)
-    }
-    shouldCloseTransport = true
-    guard !finished else { return }
-    if state == .connecting {
+    // A close or violation held behind messages still counts.
+    releaseHeldBack()
+    switch phase {
+    case .closed(let outcome, _):
+      phase = .closed(outcome, tcpDeadline: nil)
+    case .connecting:
       note("TCP closed during the opening handshake")
-    }
-    if let receivedClose, sentClose != nil {
-      finish(code: receivedClose.code ?? .noStatusReceived, reason: receivedClose.reason, clean: true)
-    } else {
+      finish(code: .abnormalClosure, reason: "", clean: false)
+    default:
       finish(code: .abnormalClosure, reason: "", clean: false)
     }
   }
@@ -362,9 +403,9 @@ public struct Connection {
   /// Tells the connection the time, firing any timer that is due.
   public mutating func advance(to now: Timestamp) {
     self.now = now
-    switch state {
-    case .connecting:
-      if let deadline = handshakeDeadline, now >= deadline, let timeout = configuration.handshakeTimeout {
+    switch phase {
+    case .connecting(_, let deadline?):
+      if now >= deadline, let timeout = configuration.handshakeTimeout {
         note("opening handshake not completed within \(timeout): closing TCP")
         fail(.handshakeTimeout(timeout), sendClose: false)
       }
@@ -379,17 +420,18 @@ public struct Connection {
         note("nothing received for \(interval): keepalive ping")
         if queue(opcode: .ping, payload: ByteBuffer(bytes: payload), automatic: true) { keepalivePingSent = true }
       }
-    case .closing, .closed:
-      if let deadline = closeDeadline, now >= deadline {
-        closeDeadline = nil
-        if !finished {
-          note("no close frame from the peer within \(configuration.closeTimeout): closing TCP")
-          finish(code: .abnormalClosure, reason: "", clean: false)
-        } else {
-          note("the server did not close TCP within \(configuration.closeTimeout): closing it")
-        }
-        shouldCloseTransport = true
+    case .closing(_, let deadline), .holding(_, sent: (_, let deadline)?):
+      if now >= deadline {
+        note("no close frame from the peer within \(configuration.closeTimeout): closing TCP")
+        finish(code: .abnormalClosure, reason: "", clean: false)
       }
+    case .closed(let outcome, let tcpDeadline?):
+      if now >= tcpDeadline {
+        note("the server did not close TCP within \(configuration.closeTimeout): closing it")
+        phase = .closed(outcome, tcpDeadline: nil)
+      }
+    default:
+      break
     }
   }
 
@@ -462,15 +504,14 @@ public struct Connection {
   /// cut at a character boundary to fit 123 bytes. Data may still arrive until the peer answers.
   public mutating func close(code: CloseCode? = .normalClosure, reason: String = "") throws(ConnectionCommandError) {
     if let code, !code.isValidOnWire { throw .invalidCloseCode(code) }
-    switch state {
-    case .open:
+    switch phase {
+    case .open, .holding(_, nil):
       startClose(ClosePayload(code: code, reason: reason))
     case .connecting:
       // Nothing to close politely yet: abandon the handshake.
       note("close requested during the opening handshake: closing TCP")
-      shouldCloseTransport = true
       finish(code: .abnormalClosure, reason: "", clean: false)
-    case .closing, .closed:
+    case .closing, .holding, .closed:
       throw .notOpen(state)
     }
   }
@@ -478,22 +519,20 @@ public struct Connection {
   // MARK: internals: handshake
 
   private mutating func receiveHandshake(_ buffer: ByteBuffer) {
-    switch handshake {
+    guard case .connecting(let driver, let deadline) = phase else { return }
+    switch driver {
     case .client(var client):
       do {
         let result = try client.feed(buffer.readableBytesView)
-        handshake = .client(client)
+        phase = .connecting(.client(client), deadline: deadline)
         guard let (outcome, leftover) = result else { return }
-        handshake = .done
         do {
           try installExtensions(negotiated: outcome.extensions)
         } catch {
           let failure = HandshakeError(.invalidExtensionResponse(error.description), detectedBy: .client)
           note("handshake failed: \(failure)")
           emit(event: .handshakeFailed(failure))
-          shouldCloseTransport = true
-          transition(to: .closed, "handshake failed")
-          finish(code: .abnormalClosure, reason: "", clean: false)
+          finish(code: .abnormalClosure, reason: "", clean: false, because: "handshake failed")
           return
         }
         open(
@@ -505,17 +544,13 @@ public struct Connection {
           processFrames()
         }
       } catch {
-        handshake = .done
         emit(event: .handshakeFailed(error))
-        shouldCloseTransport = true
-        transition(to: .closed, "handshake failed")
-        finish(code: .abnormalClosure, reason: "", clean: false)
+        finish(code: .abnormalClosure, reason: "", clean: false, because: "handshake failed")
       }
     case .server(var server):
       let result = server.feed(buffer.readableBytesView)
-      handshake = .server(server)
+      phase = .connecting(.server(server), deadline: deadline)
       guard let result else { return }
-      handshake = .done
       switch result {
       case .accept(let accepted):
         outbound.writeBytes(accepted.responseBytes)
@@ -532,12 +567,9 @@ public struct Connection {
       case .reject(let rejection):
         outbound.writeBytes(rejection.responseBytes)
         emit(event: .handshakeFailed(rejection.error))
-        shouldCloseTransport = true
-        transition(to: .closed, "handshake rejected with \(rejection.status)")
-        finish(code: .abnormalClosure, reason: "", clean: false)
+        finish(
+          code: .abnormalClosure, reason: "", clean: false, because: "handshake rejected with \(rejection.status)")
       }
-    case .done:
-      break
     }
   }
 
@@ -559,8 +591,7 @@ public struct Connection {
 
   private mutating func open(_ result: OpenedConnection) {
     opened = result
-    handshakeDeadline = nil
-    transition(to: .open, "opening handshake complete")
+    enter(.open, "opening handshake complete")
     emit(event: .opened(result))
   }
 
@@ -571,7 +602,11 @@ public struct Connection {
   /// chunk through the extensions to the assembler (which validates text as it comes), and the
   /// end of a frame may complete a message.
   private mutating func processFrames() {
-    while state == .open || state == .closing {
+    while true {
+      switch phase {
+      case .open, .closing: break
+      default: return
+      }
       let message: Message?
       do {
         guard let part = try decoder.nextPart() else { return }
@@ -602,7 +637,7 @@ public struct Connection {
       case .binary(let bytes): emit(event: .binary(bytes))
       case .ping(let payload):
         emit(event: .ping(payload))
-        if sentClose == nil {
+        if case .open = phase {
           switch configuration.pongPolicy {
           case .everyPing:
             if !queue(opcode: .pong, payload: payload, automatic: true) { return }
@@ -618,7 +653,7 @@ public struct Connection {
           // endpoint may finish sending its replies before it answers a close (§5.5.1, "MAY
           // delay sending a Close frame until its current message is sent"). The close is
           // taken once those events are drained.
-          pendingClose = payload
+          hold(.close(payload))
         } else {
           receiveClose(payload)
         }
@@ -637,7 +672,24 @@ public struct Connection {
       return
     }
     if waiting > 0 { note("✗ \(failure): the connection fails once the \(waiting) message(s) before it are taken") }
-    pendingFailure = failure
+    hold(.failure(failure))
+  }
+
+  private mutating func hold(_ held: HeldBack) {
+    switch phase {
+    case .open: phase = .holding(held, sent: nil)
+    case .closing(let sent, let deadline): phase = .holding(held, sent: (sent, deadline))
+    default: break
+    }
+  }
+
+  /// Our close frame, once sent and while the connection is not over.
+  private var sentClose: ClosePayload? {
+    switch phase {
+    case .closing(let sent, _): sent
+    case .holding(_, let sent): sent?.payload
+    default: nil
+    }
   }
 
   /// The header through the extensions, last negotiated first (RFC 6455 §9.1); notes in
@@ -677,7 +729,7 @@ public struct Connection {
   private mutating func flushPendingPong() {
     guard let payload = pendingPong else { return }
     pendingPong = nil
-    if state == .open && sentClose == nil {
+    if state == .open {
       _ = queue(opcode: .pong, payload: payload, automatic: true)
     }
   }
@@ -690,31 +742,25 @@ public struct Connection {
       fail(.protocolViolation(error), sendClose: true)
       return
     }
-    receivedClose = close
     emit(event: .closeReceived(close))
     if sentClose == nil {
       // Echo the peer's code (§5.5.1); an empty close is answered with an empty close.
       note("close received; answering with " + (close.code.map { "the same code, \($0.rawValue)" } ?? "an empty close"))
       writeClose(ClosePayload(code: close.code))
-      transition(to: .closed, "close received and answered")
       finish(
-        code: close.code ?? .noStatusReceived, reason: close.reason, clean: true, initiator: configuration.role.peer)
+        code: close.code ?? .noStatusReceived, reason: close.reason, clean: true, initiator: configuration.role.peer,
+        because: "close received and answered")
     } else {
-      transition(to: .closed, "close answered by the peer")
       finish(
-        code: close.code ?? .noStatusReceived, reason: close.reason, clean: true, initiator: configuration.role)
+        code: close.code ?? .noStatusReceived, reason: close.reason, clean: true, initiator: configuration.role,
+        because: "close answered by the peer")
     }
-    afterClosingHandshake()
-  }
-
-  /// §7.1.1: the server closes TCP first; the client waits for it, up to the close timeout.
-  private mutating func afterClosingHandshake() {
+    // §7.1.1: the server closes TCP first; the client waits for it, up to the close timeout.
     if configuration.role == .server {
       note("server closes the TCP connection first (§7.1.1)")
-      shouldCloseTransport = true
-    } else {
+    } else if case .closed(let outcome, _) = phase {
       note("client waits for the server to close TCP (§7.1.1)")
-      closeDeadline = now + configuration.closeTimeout
+      phase = .closed(outcome, tcpDeadline: now + configuration.closeTimeout)
     }
   }
 
@@ -773,12 +819,15 @@ public struct Connection {
 
   private mutating func startClose(_ payload: ClosePayload) {
     writeClose(payload)
-    transition(to: .closing, "close sent, waiting for the peer's close")
-    closeDeadline = now + configuration.closeTimeout
+    let deadline = now + configuration.closeTimeout
+    if case .holding(let held, nil) = phase {
+      enter(.holding(held, sent: (payload, deadline)), "close sent, waiting for the peer's close")
+    } else {
+      enter(.closing(sent: payload, deadline: deadline), "close sent, waiting for the peer's close")
+    }
   }
 
   private mutating func writeClose(_ payload: ClosePayload) {
-    sentClose = payload
     sendingFragmented = nil
     write(Frame(opcode: .close, payload: ByteBuffer(bytes: payload.bytes)))
   }
@@ -786,17 +835,17 @@ public struct Connection {
   /// Fails the connection (§7.1.7): sends a close frame with the failure's code if none was sent
   /// yet, stops processing input, and asks the transport to close TCP.
   private mutating func fail(_ failure: ConnectionFailure, sendClose: Bool) {
-    guard !finished else { return }
+    if case .closed = phase { return }
     note("✗ failing the connection: \(failure)")
     emit(event: .failed(failure))
-    if sendClose && sentClose == nil && failure.closeCode.isValidOnWire {
+    var closeSent = sentClose != nil
+    if sendClose && !closeSent && failure.closeCode.isValidOnWire {
       writeClose(ClosePayload(code: failure.closeCode, reason: shortReason(failure)))
+      closeSent = true
     }
-    transition(to: .closed, "connection failed")
-    shouldCloseTransport = true
     finish(
       code: failure.closeCode, reason: shortReason(failure), clean: false,
-      initiator: sentClose != nil ? configuration.role : nil)
+      initiator: closeSent ? configuration.role : nil, because: "connection failed")
   }
 
   private func shortReason(_ failure: ConnectionFailure) -> String {
@@ -807,13 +856,18 @@ public struct Connection {
     }
   }
 
-  private mutating func finish(code: CloseCode, reason: String, clean: Bool, initiator: Role? = nil) {
-    guard !finished else { return }
-    finished = true
-    if state != .closed { transition(to: .closed, clean ? "closing handshake complete" : "connection lost") }
-    let who =
-      initiator ?? (sentClose != nil ? configuration.role : (receivedClose != nil ? configuration.role.peer : nil))
-    emit(event: .closed(CloseOutcome(code: code, reason: reason, wasClean: clean, initiator: who)))
+  /// Ends the connection: CLOSED with the outcome, the transport closes TCP (a client that
+  /// finished the closing handshake is then told to wait for the server, see ``receiveClose(_:)``).
+  private mutating func finish(
+    code: CloseCode, reason: String, clean: Bool, initiator: Role? = nil, because transitionReason: String? = nil
+  ) {
+    if case .closed = phase { return }
+    let who = initiator ?? (sentClose != nil ? configuration.role : nil)
+    let outcome = CloseOutcome(code: code, reason: reason, wasClean: clean, initiator: who)
+    enter(
+      .closed(outcome, tcpDeadline: nil), transitionReason ?? (clean ? "closing handshake complete" : "connection lost")
+    )
+    emit(event: .closed(outcome))
   }
 
   /// Queues an event for the application and, when tracing, reports it next to the bytes that
@@ -823,10 +877,13 @@ public struct Connection {
     if let observer { observer.record(.note("app ← " + event.summary)) }
   }
 
-  private mutating func transition(to newState: State, _ reason: String) {
-    guard newState != state else { return }
-    observer?.record(.transition(from: state.rawValue, to: newState.rawValue, reason: reason))
-    state = newState
+  /// Moves to `newPhase`, reporting the change of ``state`` (if any) with `reason`.
+  private mutating func enter(_ newPhase: Phase, _ reason: String) {
+    let before = state
+    phase = newPhase
+    if state != before {
+      observer?.record(.transition(from: before.rawValue, to: state.rawValue, reason: reason))
+    }
   }
 
   private func note(_ text: String) {

@@ -366,13 +366,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
   }
 
   /// With the async API, a close or violation held back behind messages waits until the
-  /// application has taken and answered them (see `Connection.holdsBackCloseForApplication`), at
+  /// application has taken and answered them (see `Connection.isHoldingBack`), at
   /// most the close timeout: an application that stops reading does not keep the connection.
   private var holdDeadline: NIODeadline?
 
   private func drainEvents(context: ChannelHandlerContext) {
     while true {
-      if continuation != nil, inPlace({ $0.holdsBackCloseForApplication }) == true, let flow {
+      if continuation != nil, inPlace({ $0.isHoldingBack }) == true, let flow {
         let deadline = holdDeadline ?? .now() + TimeAmount(configuration.closeTimeout)
         holdDeadline = deadline
         if NIODeadline.now() < deadline && flow.holdUntilCaughtUp() {
@@ -380,7 +380,12 @@ final class ServerConnectionHandler: ChannelInboundHandler, WebSocketTransport {
           return
         }
       }
-      guard let event = connection?.nextEvent() else { return }
+      guard let event = connection?.nextEvent() else {
+        // Every event is out (and answered): take a close or violation held behind them.
+        guard inPlace({ $0.isHoldingBack }) == true else { return }
+        connection?.releaseHeldBack()
+        continue
+      }
       switch event {
       case .opened(let opened):
         // Chat rooms are request paths; every open WebSocket is a member (shutdown reaches all).

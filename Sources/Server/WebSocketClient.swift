@@ -315,7 +315,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
 
   private func drain(_ context: ChannelHandlerContext) {
     while true {
-      if connection.holdsBackCloseForApplication, !holdExpired, continuation != nil, let flow,
+      if connection.isHoldingBack, !holdExpired, continuation != nil, let flow,
         flow.holdUntilCaughtUp()
       {
         if holdTimer == nil {
@@ -327,7 +327,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, WebSocketTransport {
         }
         return
       }
-      guard let event = connection.nextEvent() else { return }
+      guard let event = connection.nextEvent() else {
+        // Every event is out (and answered): take a close or violation held behind them.
+        guard connection.isHoldingBack else { return }
+        connection.releaseHeldBack()
+        continue
+      }
       switch event {
       case .opened(let opened):
         let (stream, continuation) = AsyncThrowingStream<WebSocketMessage, Error>.makeStream()

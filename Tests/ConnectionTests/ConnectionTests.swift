@@ -205,7 +205,12 @@ final class ConnectionTests: XCTestCase {
         + FrameEncoder().frameBytes(opcode: .close, maskingKey: key, payload: [0x03, 0xe8]))
     XCTAssertEqual(server.nextEvent(), .text("last words"))
     XCTAssertEqual(server.state, .open, "the close waits until the message has been handed out")
+    XCTAssertTrue(server.isHoldingBack)
     try server.send(text: "last words")
+    XCTAssertNil(server.nextEvent(), "taking events never takes the held close")
+    XCTAssertEqual(server.state, .open)
+    server.releaseHeldBack()
+    XCTAssertFalse(server.isHoldingBack)
     XCTAssertEqual(server.nextEvent(), .closeReceived(ClosePayload(code: .normalClosure)))
     let sent = frames(in: server.takeOutbound()?.bytes ?? [], sentBy: .server)
     XCTAssertEqual(sent.map(\.opcode), [.text, .close], "the echo goes out before the close")
@@ -242,6 +247,9 @@ final class ConnectionTests: XCTestCase {
       XCTAssertEqual(server.state, .open, "\(name): the failure waits until the message has been taken")
       XCTAssertNil(server.takeOutbound(), "\(name): no close frame before the application could answer")
       try server.send(text: "Hello")
+      XCTAssertNil(server.nextEvent(), name)
+      XCTAssertTrue(server.isHoldingBack, name)
+      server.releaseHeldBack()
       guard case .failed(let failure) = server.nextEvent() else { return XCTFail(name) }
       XCTAssertEqual(failure.closeCode.rawValue, code, name)
       guard case .closed = server.nextEvent() else { return XCTFail(name) }
