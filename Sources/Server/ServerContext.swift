@@ -15,7 +15,7 @@ final class ServerContext: Sendable {
   struct Member {
     let id: Int
     let room: String
-    let handler: NIOLoopBound<ServerConnectionHandler>
+    let handler: NIOLoopBound<WebSocketHandler>
   }
 
   struct State {

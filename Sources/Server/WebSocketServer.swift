@@ -63,7 +63,7 @@ public final class WebSocketServer: Sendable {
             try sync.addHandler(RefuseHandler(reason: "server full or shutting down"))
             return
           }
-          try sync.addHandler(ServerConnectionHandler(id: id, server: context))
+          try sync.addHandler(HTTPRouter(id: id, server: context))
         }
       }
     let server: Channel

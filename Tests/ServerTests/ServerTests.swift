@@ -83,7 +83,7 @@ final class ServerTests: XCTestCase {
   }
 
   func testClosedConnectionsAreFreed() async throws {
-    let before = ServerConnectionHandler.live.withLockedValue { $0 }
+    let before = WebSocketHandler.live.withLockedValue { $0 }
     let (server, port) = try await startServer()
     for _ in 0..<20 {
       let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
@@ -92,10 +92,10 @@ final class ServerTests: XCTestCase {
       _ = try await socket.close()
     }
     let deadline = Date().addingTimeInterval(5 * testTimeScale)
-    while ServerConnectionHandler.live.withLockedValue({ $0 }) > before && Date() < deadline {
+    while WebSocketHandler.live.withLockedValue({ $0 }) > before && Date() < deadline {
       try await Task.sleep(for: .milliseconds(20))
     }
-    XCTAssertEqual(ServerConnectionHandler.live.withLockedValue { $0 }, before, "no handler (or zlib stream) leaks")
+    XCTAssertEqual(WebSocketHandler.live.withLockedValue { $0 }, before, "no handler (or zlib stream) leaks")
     try await server.shutdown()
   }
 
