@@ -11,7 +11,7 @@ final class LongPollMailboxes: Sendable {
     var room: String
     var queue: [ByteBuffer] = []
     var queuedBytes = 0
-    var waiter: NIOLoopBound<HTTPRouter>?
+    var waiter: NIOLoopBound<HTTPService>?
     /// Last request from this client (uptime nanoseconds), for expiry.
     var lastSeen: UInt64 = NIODeadline.now().uptimeNanoseconds
   }
@@ -35,7 +35,7 @@ final class LongPollMailboxes: Sendable {
   func post(
     _ message: ByteBuffer, from client: String, room: String, mode: ServerMode, limits: ServerConfiguration
   ) -> DeliveryResult {
-    var wake: [(String, NIOLoopBound<HTTPRouter>, ByteBuffer)] = []
+    var wake: [(String, NIOLoopBound<HTTPService>, ByteBuffer)] = []
     let result: DeliveryResult = boxes.withLockedValue { boxes in
       if boxes[client] == nil {
         if boxes.count >= limits.maxConnections { Self.purge(&boxes, keeping: client) }
@@ -74,7 +74,7 @@ final class LongPollMailboxes: Sendable {
 
   /// The next message for `client`, or registers `waiter` to be called with it.
   func receive(
-    for client: String, room: String, waiter: NIOLoopBound<HTTPRouter>, limit: Int
+    for client: String, room: String, waiter: NIOLoopBound<HTTPService>, limit: Int
   ) -> ByteBuffer?? {
     boxes.withLockedValue { boxes in
       if boxes[client] == nil {

@@ -356,6 +356,42 @@ final class ServerTests: XCTestCase {
     try await server.shutdown()
   }
 
+  /// Plain HTTP runs on SwiftNIO's HTTP/1.1 stack: pipelined keep-alive requests are answered in
+  /// order, a chunked body is accepted, a body over the message limit gets 413, and an Upgrade
+  /// that is not the first request of its connection gets 400.
+  func testPlainHTTPIsARealHTTP11Server() async throws {
+    let (server, port) = try await startServer {
+      $0.maxMessageSize = 1000
+      $0.pollTimeout = .milliseconds(300)
+    }
+    let pipelined = try await RawClient(port: port)
+    try await pipelined.send(
+      "POST /poll/send?client=c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n"
+        + "GET /poll/recv?client=c HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    let answered = await pipelined.wait { $0.isClosed }
+    XCTAssertTrue(answered)
+    let statuses = pipelined.text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+    XCTAssertEqual(statuses, ["204", "200", "404"])
+    XCTAssertTrue(pipelined.text.contains("Content-Length: 5\r\nCache-Control: no-store\r\n\r\nhello"))
+
+    let large = try await RawClient(port: port)
+    try await large.send("POST /poll/send?client=d HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n")
+    let refused = await large.wait { $0.isClosed }
+    XCTAssertTrue(refused)
+    XCTAssertTrue(large.text.hasPrefix("HTTP/1.1 413 Content Too Large\r\n"), large.text)
+
+    let late = try await RawClient(port: port)
+    try await late.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n" + upgradeRequest(path: "/", port: port))
+    let closed = await late.wait { $0.isClosed }
+    XCTAssertTrue(closed)
+    XCTAssertTrue(late.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+    XCTAssertTrue(late.text.contains("HTTP/1.1 400 Bad Request\r\n"))
+    XCTAssertFalse(late.text.contains("101 Switching Protocols"))
+    try await server.shutdown()
+  }
+
   func testFirstLongPollWaitsForThePollTimeoutNotTheHandshakeTimeout() async throws {
     let (server, port) = try await startServer {
       $0.handshakeTimeout = .milliseconds(200)
