@@ -26,16 +26,20 @@ failed=0
 cd "$ROOT"
 mkdir -p "$SCRATCH/crashes" "$SCRATCH/logs"
 build_flags=(--scratch-path "$SCRATCH" -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+built=()
 for target in "${TARGETS[@]}"; do
   echo "# building $target"
-  if ! WSLAB_FUZZ=1 "$SWIFT" build "${build_flags[@]}" --product "$target" >"$SCRATCH/logs/build-$target.log" 2>&1; then
+  if WSLAB_FUZZ=1 "$SWIFT" build "${build_flags[@]}" --product "$target" >"$SCRATCH/logs/build-$target.log" 2>&1; then
+    built+=("$target")
+  else
     echo "not ok - fuzz $target: build failed: $(grep -m3 'error:' "$SCRATCH/logs/build-$target.log" | tr '\n' ' ')"
     failed=$((failed + 1))
   fi
 done
 bin="$(WSLAB_FUZZ=1 "$SWIFT" build "${build_flags[@]}" --show-bin-path 2>/dev/null | tail -1)"
 
-for target in "${TARGETS[@]}"; do
+# Only what was just built: a target whose build failed must not fuzz an older binary.
+for target in "${built[@]}"; do
   [ -x "$bin/$target" ] || continue
   corpus="$SCRATCH/corpus/$target"
   seeds="$ROOT/Fuzz/Corpus/$target"

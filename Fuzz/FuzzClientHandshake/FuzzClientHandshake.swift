@@ -1,3 +1,4 @@
+import Connection
 import Deflate
 import FuzzSupport
 import Handshake

@@ -1,6 +1,7 @@
 import Connection
 import Framing
 import FuzzSupport
+import Trace
 
 /// `wslab decode`'s input path: hex text to bytes, then the bytes through a receiving Connection
 /// (either role, with or without permessage-deflate), rendered. Invariants:

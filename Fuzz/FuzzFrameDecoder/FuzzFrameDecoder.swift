@@ -1,6 +1,7 @@
 import Framing
 import FuzzSupport
 import NIOCore
+import Trace
 
 /// The frame decoder and message assembler, both roles, with small limits so that the fuzzer
 /// reaches them. Invariants:
@@ -25,7 +26,7 @@ func run(_ chunks: [ArraySlice<UInt8>], configuration: FrameDecoder.Configuratio
   for chunk in chunks {
     decoder.append(contentsOf: chunk)
     while true {
-      let start = decoder.consumedBytes
+      let start = decoder.completedBytes
       let frame: Frame?
       do {
         frame = try decoder.next()

@@ -88,7 +88,7 @@ public struct Connection {
     /// Hold every protocol violation back until the next ``nextEvent()`` call, even when no
     /// message is waiting, so that a transport whose application answers messages on another
     /// task (the async API) can first let it answer the ones it already has
-    /// (``holdsBackCloseForApplication``). Off: a violation with nothing waiting fails at once.
+    /// (``isHoldingBack``). Off: a violation with nothing waiting fails at once.
     public var holdsViolationsForTransport = false
 
     public init(

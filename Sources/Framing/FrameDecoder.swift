@@ -112,8 +112,6 @@ public struct FrameDecoder {
   // ``next()`` only: the frame being put back together.
   private var assembling: FrameHeader?
   private var assembled: ByteBuffer?
-  /// Stream offset of the end of the last frame handed out whole (its last chunk taken).
-  private var lastFrameEnd = 0
 
   public init(configuration: Configuration, observer: (any TraceObserver)? = nil) {
     self.configuration = configuration
@@ -127,9 +125,13 @@ public struct FrameDecoder {
   /// Stream offset of the bytes handed out so far: the next part starts here.
   public private(set) var consumedBytes = 0
 
+  /// Stream offset just past the last frame handed out whole (its last chunk taken): where the
+  /// frame in progress, or the next one, starts.
+  public private(set) var completedBytes = 0
+
   /// Bytes received that do not belong to a frame handed out whole yet: the frame in progress
   /// (header and the payload so far) and anything after it.
-  public var bufferedBytes: Int { receivedBytes - lastFrameEnd }
+  public var bufferedBytes: Int { receivedBytes - completedBytes }
 
   /// Capacity held for the frame that ``next()`` is putting together (for tests of its bounds).
   var bufferCapacity: Int { (assembled?.capacity ?? 0) + stash.capacity }
@@ -291,7 +293,7 @@ public struct FrameDecoder {
     case .chunk(let chunk, let endOfFrame):
       queuedBytes -= chunk.readableBytes
       consumedBytes += chunk.readableBytes
-      if endOfFrame { lastFrameEnd = consumedBytes }
+      if endOfFrame { completedBytes = consumedBytes }
       return .payload(chunk, endOfFrame: endOfFrame)
     case .failure(let error):
       thrown = error

@@ -99,6 +99,14 @@ final class FrameCodecTests: XCTestCase {
     XCTAssertNil(try decoder.next())
     XCTAssertEqual(decoder.bufferedBytes, 3)
     XCTAssertEqual(decoder.consumedBytes, 7)
+    XCTAssertEqual(decoder.completedBytes, 7)
+    // A frame whose header has been handed out but whose payload has not arrived: consumed moves
+    // on, completed stays at the frame's start.
+    decoder.append(contentsOf: hex("05"))
+    XCTAssertNil(try decoder.next())
+    XCTAssertEqual(decoder.consumedBytes, 11)
+    XCTAssertEqual(decoder.completedBytes, 7)
+    XCTAssertEqual(decoder.bufferedBytes, 4)
   }
 
   func testAppendingAByteBufferWorksWithAndWithoutPendingBytes() throws {

@@ -122,7 +122,7 @@ let serverPolicy: ServerHandshakePolicy = {
   return ServerHandshakePolicy(
     subprotocols: ["chat"],
     extensionNegotiator: { offers in
-      PerMessageDeflateNegotiation.accept(offers: offers, options: deflate).response.map { [$0.formatted()] } ?? []
+      PerMessageDeflateNegotiation.accept(offers: offers, options: deflate).response.map { [$0] } ?? []
     })
 }()
 
