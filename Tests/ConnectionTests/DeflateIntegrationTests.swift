@@ -192,18 +192,25 @@ final class DeflateIntegrationTests: XCTestCase {
       messages(pair.serverEvents), [.text(String(repeating: "a", count: 40)), .text(""), .text("after")])
   }
 
+  /// A server with `serverMaxMessageSize` and a client, both offering permessage-deflate with the
+  /// defaults, after the opening handshake.
+  func openWithDeflate(serverMaxMessageSize: Int) throws -> (server: Connection, client: Connection) {
+    var server = Connection(
+      server: ServerHandshakePolicy(),
+      configuration: .init(role: .server, maxMessageSize: serverMaxMessageSize, deflate: DeflateOptions()))
+    var client = Connection(
+      client: testOptions, configuration: .init(role: .client, deflate: DeflateOptions()), random: TestRandom(seed: 1))
+    server.receive(try XCTUnwrap(client.takeOutbound()))
+    client.receive(try XCTUnwrap(server.takeOutbound()))
+    XCTAssertEqual(server.drainEvents().count, 1)
+    XCTAssertEqual(client.drainEvents().count, 1)
+    return (server, client)
+  }
+
   /// The inflate cap is never above the message limit: a small compressed frame cannot make the
   /// server inflate far beyond what it would refuse anyway.
   func testInflateCapFollowsTheMessageLimit() throws {
-    var server = Connection(
-      server: ServerHandshakePolicy(),
-      configuration: .init(role: .server, maxMessageSize: 1000, deflate: DeflateOptions()))
-    var client = Connection(
-      client: testOptions, configuration: .init(role: .client, deflate: DeflateOptions()), random: TestRandom(seed: 1))
-    server.receive(client.takeOutbound()!)
-    client.receive(server.takeOutbound()!)
-    _ = server.drainEvents()
-    _ = client.drainEvents()
+    var (server, client) = try openWithDeflate(serverMaxMessageSize: 1000)
     try client.send(binary: ByteBuffer(repeating: 0, count: 10_000_000))
     server.receive(client.takeOutbound()!)
     XCTAssertEqual(
@@ -213,15 +220,7 @@ final class DeflateIntegrationTests: XCTestCase {
   /// A decompression bomb fails while it is still arriving: compressed chunks are inflated as
   /// they come, so the cap is crossed long before the rest of the frame has been read.
   func testABombFailsBeforeTheRestOfItsFrameArrives() throws {
-    var server = Connection(
-      server: ServerHandshakePolicy(),
-      configuration: .init(role: .server, maxMessageSize: 1 << 20, deflate: DeflateOptions()))
-    var client = Connection(
-      client: testOptions, configuration: .init(role: .client, deflate: DeflateOptions()), random: TestRandom(seed: 1))
-    server.receive(client.takeOutbound()!)
-    client.receive(server.takeOutbound()!)
-    _ = server.drainEvents()
-    _ = client.drainEvents()
+    var (server, client) = try openWithDeflate(serverMaxMessageSize: 1 << 20)
     // 64 MiB of zeros deflate to about 64 KB: a frame a thousand times smaller than its message.
     try client.send(binary: ByteBuffer(repeating: 0, count: 64 << 20))
     let wire = try XCTUnwrap(client.takeOutbound())
