@@ -170,7 +170,6 @@ final class HTTPService: ChannelInboundHandler {
     respond(
       .custom(code: 413, reasonPhrase: "Content Too Large"),
       body: "message over \(configuration.maxMessageSize) bytes\n", keepAlive: keepAlive, context: context)
-    state = .closed
   }
 
   /// A message for a waiting `GET /poll/recv`. If the request is no longer waiting (its timer

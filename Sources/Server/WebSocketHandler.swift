@@ -94,9 +94,6 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport {
     self.initialBytes = initialBytes
   }
 
-  /// OPEN: messages may be sent.
-  var isOpen: Bool { connection.state == .open }
-
   // MARK: channel events
 
   func handlerAdded(context: ChannelHandlerContext) {
