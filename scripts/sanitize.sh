@@ -17,7 +17,9 @@ KINDS=("$@")
 passed=0
 failed=0
 cd "$ROOT"
-export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1${TSAN_OPTIONS:+ $TSAN_OPTIONS}"
+# scripts/tsan-suppressions.txt lists the known false positives in Swift's own runtime (each with
+# its reason); nothing of WSLab's is suppressed.
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$ROOT/scripts/tsan-suppressions.txt${TSAN_OPTIONS:+ $TSAN_OPTIONS}"
 # Bounded waits in the socket tests are stretched: the sanitizers slow everything down.
 export WSLAB_TEST_TIME_SCALE="${WSLAB_TEST_TIME_SCALE:-10}"
 export ASAN_OPTIONS="halt_on_error=1 detect_leaks=0${ASAN_OPTIONS:+ $ASAN_OPTIONS}"
