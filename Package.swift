@@ -185,7 +185,7 @@ let package = Package(
     ),
     .testTarget(
       name: "LessonTests",
-      dependencies: ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06", "wslab"],
+      dependencies: ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06", "wslab", "Trace"],
       resources: [.copy("Golden")],
       swiftSettings: swiftSettings
     ),

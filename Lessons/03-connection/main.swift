@@ -11,7 +11,6 @@ import NIOCore
 import Trace
 
 var lesson = Lesson(number: 3, title: "a conversation")
-let diagram = SequenceDiagram(leftName: "client", rightName: "server", width: 88)
 
 /// Collects what one endpoint reports, so the lesson can print it next to the other's.
 final class Side: TraceObserver {
@@ -60,16 +59,13 @@ struct Wire {
       switch event {
       case .bytes(let record):
         guard record.direction == side.role.sendDirection else { continue }
-        lesson.line(String(diagram.arrow(lane, record.title).dropFirst(2)))
-        if dissect {
-          print(lesson.renderer.render(record), terminator: "")
-          lesson.line(String(diagram.lanes.dropFirst(2)))
-        }
+        lesson.diagram(.arrow(lane, record.title))
+        if dissect { lesson.diagram(.record(record)) }
       case .transition(let from, let to, let reason):
-        lesson.line(String(diagram.note(lane, "\(side.role.rawValue): \(from) → \(to)").dropFirst(2)))
-        lesson.line(String(diagram.note(lane, "  (\(reason))").dropFirst(2)))
+        lesson.diagram(.note(lane, "\(side.role.rawValue): \(from) → \(to)"))
+        lesson.diagram(.note(lane, "  (\(reason))"))
       case .note(let text):
-        lesson.line(String(diagram.note(lane, text).dropFirst(2)))
+        lesson.diagram(.note(lane, text))
       }
     }
   }
@@ -95,7 +91,7 @@ struct Wire {
       }
       if server.shouldCloseTransport && serverTCPOpen && server.queuedBytes == 0 {
         serverTCPOpen = false
-        lesson.line(String(diagram.arrow(.serverToClient, "TCP FIN: the server closes the connection").dropFirst(2)))
+        lesson.diagram(.arrow(.serverToClient, "TCP FIN: the server closes the connection"))
         client.receiveEOF()
         _ = client.drainEvents()
         report(clientSide)
@@ -103,7 +99,7 @@ struct Wire {
       }
       if client.shouldCloseTransport && clientTCPOpen && client.queuedBytes == 0 {
         clientTCPOpen = false
-        lesson.line(String(diagram.arrow(.clientToServer, "TCP FIN: the client closes its end").dropFirst(2)))
+        lesson.diagram(.arrow(.clientToServer, "TCP FIN: the client closes its end"))
         server.receiveEOF()
         _ = server.drainEvents()
         report(serverSide)
@@ -131,7 +127,7 @@ lesson.say(
   The client masks with keys from a seeded random source, so the bytes are the same on every run.
   """)
 var wire = Wire(clientConfiguration: .init(role: .client), serverConfiguration: .init(role: .server))
-lesson.line(diagram.header.dropFirst(2).description)
+lesson.diagram(.lanes(left: "client", right: "server"))
 lesson.line()
 wire.dissect = false
 wire.run()

@@ -9,17 +9,26 @@ import Trace
 /// What every lesson executable shares: options, headings, prose, tables, and the trace renderer.
 ///
 /// Lessons compute nothing by hand. Every byte they show comes from the real codec through a
-/// ``TraceRecord``; this type only lays it out. Output goes to standard output, plain unless it is
-/// a terminal (then ANSI colour, unless `--no-color` or `NO_COLOR`), and the lesson pauses between
-/// sections only when both standard input and output are terminals (never with `--no-pause`).
+/// ``TraceRecord``; this type only lays it out. Each call emits one ``DocumentBlock``: it is
+/// rendered as text at once (``DocumentTextRenderer``) and kept, so that `--html FILE` can render
+/// the same blocks as a web page at the end (``HTMLRenderer``). Text goes to standard output,
+/// plain unless it is a terminal (then ANSI colour, unless `--no-color` or `NO_COLOR`), wrapped to
+/// 80 columns or to `$COLUMNS` when it is set; the lesson pauses between sections only when both
+/// standard input and output are terminals (never with `--no-pause`).
 public struct Lesson {
   public let number: Int
   public let title: String
   public let style: TraceRenderer.Style
   public let interactive: Bool
-  /// Width prose is wrapped to.
-  public let width = 88
-  public let renderer: TraceRenderer
+  /// Width in terminal columns that every line fits in: 80, or `$COLUMNS` when it is set.
+  public let width: Int
+  public let text: DocumentTextRenderer
+  /// Where `--html FILE` writes the page when the lesson ends (nil: no page).
+  public let htmlPath: String?
+  /// `--site DIR`: the page goes to DIR/NN-topic.html, and the index to DIR/index.html.
+  public let siteDirectory: String?
+  /// Everything the lesson emitted so far.
+  public private(set) var blocks: [DocumentBlock] = []
   private var section = 0
 
   public init(number: Int, title: String, arguments: [String] = CommandLine.arguments) {
@@ -31,14 +40,29 @@ public struct Lesson {
     let tty = isatty(STDOUT_FILENO) == 1
     self.style = (tty && !noColor) ? .ansi : .plain
     self.interactive = tty && isatty(STDIN_FILENO) == 1 && !arguments.contains("--no-pause")
-    self.renderer = TraceRenderer(style: style, linePrefix: "  ")
+    self.width = Self.environment("COLUMNS").flatMap { Int($0) }.map { max(60, min($0, 400)) } ?? 80
+    self.text = DocumentTextRenderer(width: width, style: style)
+    func value(_ option: String, example: String) -> String? {
+      guard let i = arguments.firstIndex(of: option) else { return nil }
+      guard i + 1 < arguments.count, !arguments[i + 1].hasPrefix("-") else {
+        Self.fail("\(option) needs a value, as in \(option) \(example)")
+      }
+      return arguments[i + 1]
+    }
+    let slug = LessonNavigation.lessons.first { $0.number == number }?.slug ?? "lesson-\(number)"
+    self.htmlPath = value("--html", example: "\(slug).html")
+    self.siteDirectory = value("--site", example: "site")
     if arguments.contains("--help") || arguments.contains("-h") {
       print(
         """
         Lesson \(number): \(title)
-        usage: Lesson\(number < 10 ? "0" : "")\(number) [--no-color] [--no-pause]
-          --no-color  plain text (also when NO_COLOR is set or output is not a terminal)
-          --no-pause  do not wait for Enter between sections (automatic when not a terminal)
+        usage: Lesson\(number < 10 ? "0" : "")\(number) [--no-color] [--no-pause] [--html FILE]
+          --no-color   plain text (also when NO_COLOR is set or output is not a terminal)
+          --no-pause   do not wait for Enter between sections (automatic when not a terminal)
+          --html FILE  also write the lesson as a self-contained web page
+          --site DIR   write the page as DIR/NN-topic.html and the index as DIR/index.html
+                       (`make site` runs every lesson with --site site)
+        Text fits 80 columns, or $COLUMNS when it is set (60 at least).
         """)
       exit(0)
     }
@@ -48,148 +72,113 @@ public struct Lesson {
     getenv(name).map { String(cString: $0) }
   }
 
+  static func fail(_ message: String) -> Never {
+    let text = "error: \(message)\n"
+    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+    exit(2)
+  }
+
+  /// Keeps a block and prints its text.
+  public mutating func emit(_ block: DocumentBlock) {
+    blocks.append(block)
+    print(text.render(block), terminator: "")
+  }
+
   // MARK: layout
 
   /// The lesson's title block.
-  public func banner(_ subtitle: String) {
-    let line = String(repeating: "=", count: width)
-    print(line)
-    print(bold("WSLab lesson \(number): \(title)"))
-    print(subtitle)
-    print(line)
-    print()
+  public mutating func banner(_ subtitle: String) {
+    emit(.banner(number: number, title: title, subtitle: subtitle))
   }
 
   /// A numbered section heading; pauses first when interactive.
-  public mutating func heading(_ text: String) {
+  public mutating func heading(_ title: String) {
     section += 1
     if section > 1 { pause() }
-    let head = "\(number).\(section)  \(text)"
-    print(bold(head))
-    print(String(repeating: "-", count: head.count))
+    emit(.heading(number: "\(number).\(section)", title: title))
   }
 
-  /// Prose, wrapped to ``width`` columns. Blank lines separate paragraphs.
-  public func say(_ text: String) {
-    for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if paragraph.isEmpty {
-        print()
-        continue
-      }
-      // Lines indented by two spaces or more are preformatted: printed as they are.
-      if paragraph.hasPrefix("  ") {
-        print(paragraph)
-        continue
-      }
-      // List items ("1. ", "- ") wrap with a hanging indent.
-      let marker = paragraph.prefix { $0.isNumber || $0 == "." || $0 == "-" }
-      let isListMarker =
-        marker == "-" || (marker.count >= 2 && marker.hasSuffix(".") && marker.dropLast().allSatisfy(\.isNumber))
-      let hanging =
-        (isListMarker && paragraph.dropFirst(marker.count).hasPrefix(" "))
-        ? String(repeating: " ", count: marker.count + 1) : ""
-      var line = ""
-      for word in paragraph.split(separator: " ") {
-        if line.isEmpty {
-          line = String(word)
-        } else if line.count + 1 + word.count > width {
-          print(line)
-          line = hanging + word
-        } else {
-          line += " " + word
-        }
-      }
-      print(line)
-    }
-    print()
+  /// Prose, wrapped to ``width`` columns. Blank lines separate paragraphs; lines indented by two
+  /// spaces are preformatted; `- ` and `1. ` start list items.
+  public mutating func say(_ text: String) {
+    emit(.prose(text))
   }
 
   /// A trace event rendered by the shared renderer.
-  public func show(_ event: TraceEvent) {
-    print(renderer.render(event), terminator: "")
+  public mutating func show(_ event: TraceEvent) {
+    emit(.trace(event))
   }
 
   /// Events in order; a blank line after each byte record and after the last event.
-  public func show(_ events: [TraceEvent]) {
+  public mutating func show(_ events: [TraceEvent]) {
     guard !events.isEmpty else { return }
     for (i, event) in events.enumerated() {
       show(event)
-      if case .bytes = event, i < events.count - 1 { print() }
+      if case .bytes = event, i < events.count - 1 { line() }
     }
-    print()
+    line()
   }
 
-  public func show(_ record: TraceRecord) {
+  public mutating func show(_ record: TraceRecord) {
     show(.bytes(record))
-    print()
+    line()
   }
 
-  /// A line of output, indented like trace output.
-  public func line(_ text: String = "") {
-    print(text.isEmpty ? "" : "  " + text)
+  /// A preformatted line of output, indented like trace output.
+  public mutating func line(_ text: String = "") {
+    emit(.line(text))
   }
 
-  /// A plain table with a header row and aligned columns.
-  public func table(_ header: [String], _ rows: [[String]]) {
-    var widths = header.map(\.count)
-    for row in rows {
-      for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
-    }
-    func render(_ cells: [String]) -> String {
-      var s = "  "
-      for (i, cell) in cells.enumerated() {
-        s += i == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count + 2)
-      }
-      return s
-    }
-    print(bold(render(header)))
-    print("  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
-    for row in rows { print(render(row)) }
-    print()
+  /// A step of a two-lane sequence diagram (client left, server right).
+  public mutating func diagram(_ step: DiagramStep) {
+    emit(.diagram(step))
+  }
+
+  /// A table with a header row and aligned columns.
+  public mutating func table(_ header: [String], _ rows: [[String]]) {
+    emit(.table(header: header, rows: rows))
   }
 
   /// A boxed aside, for misconceptions and rules worth remembering.
-  public func box(_ title: String, _ items: [String]) {
-    let inner = width - 4
-    print("  +" + String(repeating: "-", count: inner) + "+")
-    print("  | " + bold(title) + String(repeating: " ", count: max(0, inner - 1 - title.count)) + "|")
-    print("  |" + String(repeating: " ", count: inner) + "|")
-    for item in items {
-      var line = "- "
-      var lines: [String] = []
-      for word in item.split(separator: " ") {
-        if line.count + 1 + word.count > inner - 2 {
-          lines.append(line)
-          line = "  "
-        }
-        line += (line == "- " || line == "  " ? "" : " ") + word
-      }
-      lines.append(line)
-      for l in lines {
-        print("  | " + l + String(repeating: " ", count: max(0, inner - 1 - l.count)) + "|")
-      }
-    }
-    print("  +" + String(repeating: "-", count: inner) + "+")
-    print()
+  public mutating func box(_ title: String, _ items: [String]) {
+    emit(.box(title: title, items: items))
   }
 
   /// Waits for Enter when interactive; does nothing otherwise.
   public func pause() {
     guard interactive else { return }
-    print(dim("  [Enter: next section]"), terminator: "")
+    print(text.dim("  [Enter: next section]"), terminator: "")
     fflush(nil)
     _ = readLine()
     print()
   }
 
-  public func bold(_ s: String) -> String { style == .ansi ? "\u{1b}[1m\(s)\u{1b}[0m" : s }
-  public func dim(_ s: String) -> String { style == .ansi ? "\u{1b}[2m\(s)\u{1b}[0m" : s }
+  public func bold(_ s: String) -> String { text.bold(s) }
+  public func dim(_ s: String) -> String { text.dim(s) }
 
-  /// Ends the lesson.
-  public func finish(next: String?) {
-    print(String(repeating: "=", count: width))
-    print("End of lesson \(number)." + (next.map { " Next: \($0)" } ?? ""))
-    print()
+  /// Ends the lesson; with `--html`, writes the page.
+  public mutating func finish(next: String?) {
+    emit(.end(number: number, next: next))
+    guard htmlPath != nil || siteDirectory != nil else { return }
+    let page = HTMLRenderer().page(
+      number: number, title: title, blocks: blocks, navigation: LessonNavigation.links(for: number))
+    if let htmlPath { Self.writeFile(page, to: htmlPath) }
+    if let siteDirectory {
+      let slug = LessonNavigation.lessons.first { $0.number == number }?.slug ?? "lesson-\(number)"
+      if mkdir(siteDirectory, 0o755) != 0 && errno != EEXIST {
+        Self.fail("cannot create \(siteDirectory): \(String(cString: strerror(errno)))")
+      }
+      Self.writeFile(page, to: siteDirectory + "/" + slug + ".html")
+      Self.writeFile(LessonNavigation.indexPage(), to: siteDirectory + "/index.html")
+    }
+  }
+
+  static func writeFile(_ text: String, to path: String) {
+    guard let file = fopen(path, "w") else {
+      fail("cannot write \(path): \(String(cString: strerror(errno)))")
+    }
+    fputs(text, file)
+    fclose(file)
   }
 }
 

@@ -13,7 +13,7 @@ public struct SequenceDiagram: Sendable {
   public var width: Int
   public var indent: String
 
-  public init(leftName: String = "client", rightName: String = "server", width: Int = 88, indent: String = "  ") {
+  public init(leftName: String = "client", rightName: String = "server", width: Int = 80, indent: String = "  ") {
     self.leftName = leftName
     self.rightName = rightName
     self.width = max(40, width)
@@ -24,15 +24,15 @@ public struct SequenceDiagram: Sendable {
 
   /// The header naming both lanes.
   public var header: String {
-    let gap = max(1, width - indent.count - leftName.count - rightName.count)
+    let gap = max(1, width - indent.count - Trace.displayWidth(leftName) - Trace.displayWidth(rightName))
     return indent + leftName + String(repeating: " ", count: gap) + rightName
   }
 
   /// An arrow across the lanes carrying `label`.
   public func arrow(_ direction: TraceDirection, _ label: String) -> String {
-    let room = inner - 6
-    let text = label.count > room ? String(label.prefix(room - 1)) + "…" : label
-    let dashes = max(2, inner - 5 - text.count)
+    let room = inner - 7
+    let text = Trace.clip(label, to: room)
+    let dashes = max(2, inner - 5 - Trace.displayWidth(text))
     let body: String
     switch direction {
     case .serverToClient:
@@ -51,7 +51,7 @@ public struct SequenceDiagram: Sendable {
     var line = ""
     for word in text.split(separator: " ", omittingEmptySubsequences: false) {
       let candidate = line.isEmpty ? String(word) : line + " " + word
-      if candidate.count > room && !line.isEmpty {
+      if Trace.displayWidth(candidate) > room && !line.isEmpty {
         lines.append(line)
         line = "  " + word
       } else {
@@ -60,11 +60,12 @@ public struct SequenceDiagram: Sendable {
     }
     lines.append(line)
     return lines.map { t in
-      let t = t.count > room ? String(t.prefix(room - 1)) + "…" : t
+      let t = Trace.clip(t, to: room)
+      let w = Trace.displayWidth(t)
       if side == .serverToClient {
-        return indent + "│" + String(repeating: " ", count: max(1, inner + 1 - t.count)) + t + " │"
+        return indent + "│" + String(repeating: " ", count: max(1, inner + 1 - w)) + t + " │"
       }
-      return indent + "│ " + t + String(repeating: " ", count: max(1, inner + 1 - t.count)) + "│"
+      return indent + "│ " + t + String(repeating: " ", count: max(1, inner + 1 - w)) + "│"
     }.joined(separator: "\n")
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Trace
 import XCTest
 
 /// Each lesson's plain output must equal its golden file byte for byte. The lessons run the real
@@ -22,12 +23,15 @@ final class LessonGoldenTests: XCTestCase {
     throw LessonsNotBuilt(searched: candidates.map(\.path))
   }
 
-  func run(_ lesson: String, arguments: [String] = ["--no-color", "--no-pause"]) throws -> (String, Int32) {
+  func run(
+    _ lesson: String, arguments: [String] = ["--no-color", "--no-pause"], columns: Int? = nil
+  ) throws -> (String, Int32) {
     let process = Process()
     process.executableURL = try Self.binDirectory().appendingPathComponent(lesson)
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = nil
+    env["COLUMNS"] = columns.map(String.init)
     process.environment = env
     let pipe = Pipe()
     process.standardOutput = pipe
@@ -85,6 +89,36 @@ final class LessonGoldenTests: XCTestCase {
         t = t.replacingOccurrences(of: #"-{2,}"#, with: "--", options: .regularExpression)
         return t.replacingOccurrences(of: #" {2,}"#, with: " ", options: .regularExpression)
       })
+  }
+
+  static let lessons = ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06"]
+
+  /// Lines wider than `limit` terminal columns (East Asian wide characters count two).
+  func overWide(_ text: String, limit: Int) -> [String] {
+    text.split(separator: "\n").filter { Trace.displayWidth($0) > limit }.map(String.init)
+  }
+
+  /// Every line of every lesson fits 80 columns when COLUMNS is unset (wrapped prose, tables,
+  /// dissections whose meanings move under their fields, the sequence diagram's lanes).
+  func testEveryLessonFitsEightyColumns() throws {
+    for lesson in Self.lessons {
+      let (output, status) = try run(lesson)
+      XCTAssertEqual(status, 0)
+      let wide = overWide(output, limit: 80)
+      XCTAssertEqual(wide, [], "\(lesson): \(wide.count) lines wider than 80 columns, first: \(wide.first ?? "")")
+    }
+  }
+
+  /// With COLUMNS set the lessons use that width: narrower still fits, wider is used by prose.
+  func testLessonsFollowColumns() throws {
+    let (narrow, _) = try run("Lesson02", columns: 64)
+    XCTAssertEqual(overWide(narrow, limit: 64), [])
+    let (wide, _) = try run("Lesson02", columns: 120)
+    XCTAssertEqual(overWide(wide, limit: 120), [])
+    XCTAssertFalse(overWide(wide, limit: 80).isEmpty, "COLUMNS=120 should give lines wider than 80")
+    // A width below 60 is raised to 60: the dissection needs that much.
+    let (tiny, _) = try run("Lesson01", columns: 20)
+    XCTAssertEqual(overWide(tiny, limit: 60), [])
   }
 
   /// Plain output never contains escape sequences, and the output does not depend on the run.

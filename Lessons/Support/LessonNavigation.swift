@@ -1,0 +1,48 @@
+import Trace
+
+/// The lessons in order, for the HTML edition's index page and its previous/next links. The file
+/// names are the lesson folders' names (`Lessons/02-framing` → `02-framing.html`).
+public enum LessonNavigation {
+  public struct Entry: Sendable {
+    public let number: Int
+    public let slug: String
+    public let title: String
+    public let summary: String
+    public var file: String { slug + ".html" }
+  }
+
+  public static let lessons: [Entry] = [
+    Entry(
+      number: 1, slug: "01-handshake", title: "the opening handshake",
+      summary: "How an HTTP/1.1 connection becomes a WebSocket: the key, the accept value, the 101."),
+    Entry(
+      number: 2, slug: "02-framing", title: "frames",
+      summary: "FIN, RSV, opcode, MASK, length: every bit of a frame, masking, and the rules that fail."),
+    Entry(
+      number: 3, slug: "03-connection", title: "a conversation",
+      summary: "Two real state machines talking: messages, fragments, ping and pong, and the closing handshake."),
+    Entry(
+      number: 4, slug: "04-deflate", title: "compression (permessage-deflate)",
+      summary: "Negotiating RFC 7692, the DEFLATE bits of \"Hello\", context takeover, and bombs."),
+    Entry(
+      number: 5, slug: "05-server", title: "on the wire",
+      summary: "A real server and real clients on loopback: the traced bytes, and long polling beside them."),
+    Entry(
+      number: 6, slug: "06-vs-long-polling", title: "WebSocket against long polling",
+      summary: "The same echo over a WebSocket and over HTTP long polling, measured on this machine."),
+  ]
+
+  /// Index and neighbours of lesson `number`.
+  public static func links(for number: Int) -> HTMLRenderer.Navigation {
+    let previous = lessons.last { $0.number < number }
+    let next = lessons.first { $0.number > number }
+    return HTMLRenderer.Navigation(
+      index: "index.html", previous: previous.map { ($0.file, "Lesson \($0.number)") },
+      next: next.map { ($0.file, "Lesson \($0.number)") })
+  }
+
+  /// The index page.
+  public static func indexPage() -> String {
+    HTMLRenderer().index(lessons: lessons.map { ($0.file, $0.number, $0.title, $0.summary) })
+  }
+}

@@ -1,0 +1,109 @@
+import XCTest
+
+@testable import Trace
+
+/// Display width, wrapping, and the width-limited layouts of the text renderers.
+final class TextWidthTests: XCTestCase {
+  func testDisplayWidthCountsTerminalColumns() {
+    XCTAssertEqual(Trace.displayWidth("Hello"), 5)
+    XCTAssertEqual(Trace.displayWidth("你好"), 4)  // East Asian wide: two columns each
+    XCTAssertEqual(Trace.displayWidth("ｈｉ"), 4)  // fullwidth forms
+    XCTAssertEqual(Trace.displayWidth("é"), 1)  // precomposed
+    XCTAssertEqual(Trace.displayWidth("e\u{301}"), 1)  // e + combining acute
+    XCTAssertEqual(Trace.displayWidth("→ │ ▶ …"), 7)
+    XCTAssertEqual(Trace.displayWidth("😀"), 2)
+    XCTAssertEqual(Trace.pad("你好", to: 6), "你好  ")
+    XCTAssertEqual(Trace.clip("你好世界", to: 5), "你好…")
+    XCTAssertEqual(Trace.clip("abc", to: 3), "abc")
+  }
+
+  func testWrapKeepsEveryWordAndTheWidth() {
+    let text = "the quick brown fox jumps over the lazy dog again and again"
+    for width in 10...40 {
+      let lines = Trace.wrap(text, width: width, first: "- ", rest: "  ")
+      XCTAssertTrue(lines.allSatisfy { Trace.displayWidth($0) <= width }, "width \(width): \(lines)")
+      XCTAssertEqual(
+        lines.joined(separator: " ").split(separator: " ").filter { $0 != "-" }.joined(separator: " "), text)
+      XCTAssertTrue(lines[0].hasPrefix("- "))
+    }
+    // A word longer than a line is split, never lost; wide characters count two columns.
+    let long = Trace.wrap("x 你好世界你好世界", width: 6)
+    XCTAssertTrue(long.allSatisfy { Trace.displayWidth($0) <= 6 }, "\(long)")
+    XCTAssertEqual(long.joined().replacing(" ", with: ""), "x你好世界你好世界")
+  }
+
+  /// The `wslab serve --trace` bug: a value with Chinese text pushed the meaning column of that
+  /// row two columns per character to the right. Columns now line up by display width.
+  func testColumnsAlignWithWideCharacters() {
+    let bytes: [UInt8] = [0x81, 0x06] + Array("你好".utf8)
+    let record = TraceRecord(
+      title: "frame", bytes: bytes,
+      fields: [
+        TraceField(range: 0..<1, name: "byte", value: "81", meaning: "first"),
+        TraceField(range: 1..<2, name: "length", value: "6", meaning: "second"),
+        TraceField(range: 2..<8, name: "payload", value: "\"你好\"", meaning: "third"),
+      ])
+    let lines = TraceRenderer().render(record).split(separator: "\n").dropFirst()
+    let columns = lines.compactMap { line -> Int? in
+      guard let range = line.range(of: "first") ?? line.range(of: "second") ?? line.range(of: "third") else {
+        return nil
+      }
+      return Trace.displayWidth(line[..<range.lowerBound])
+    }
+    XCTAssertEqual(columns.count, 3)
+    XCTAssertEqual(
+      Set(columns).count, 1, "meanings start in different columns: \(columns)\n\(lines.joined(separator: "\n"))")
+  }
+
+  /// With a width, a record whose rows would be too wide puts each meaning under its field; the
+  /// bytes, names, values, meanings and sections are all still there.
+  func testNarrowHexLayoutStacksMeanings() {
+    let record = TraceRecord(
+      title: "frame: text \"Hello\"", direction: .serverToClient, bytes: [0x81, 0x05] + Array("Hello".utf8),
+      fields: [
+        TraceField(
+          range: 0..<1, bits: 0x80, name: "FIN", value: "1",
+          meaning: "final fragment: this frame ends the message, and the receiver may deliver it",
+          section: "RFC 6455 §5.2"),
+        TraceField(range: 0..<1, bits: 0x0f, name: "opcode", value: "0x1", meaning: "text", section: "RFC 6455 §5.2"),
+        TraceField(range: 1..<2, bits: 0x7f, name: "length", value: "5", meaning: "five bytes"),
+        TraceField(range: 2..<7, name: "payload", value: "\"Hello\"", meaning: "the text"),
+      ])
+    for width in [60, 72, 80] {
+      let text = TraceRenderer(width: width).render(record)
+      let lines = text.split(separator: "\n")
+      XCTAssertTrue(lines.allSatisfy { Trace.displayWidth($0) <= width }, "width \(width):\n\(text)")
+      XCTAssertTrue(text.contains("└ final fragment: this frame ends the"), text)
+      XCTAssertTrue(text.contains("48 65 6c 6c"), text)
+      XCTAssertTrue(text.contains("§5.2"), text)
+      XCTAssertTrue(text.contains("\"Hello\""), text)
+    }
+    // Without a width the one-line layout is unchanged.
+    XCTAssertFalse(TraceRenderer().render(record).contains("└"))
+  }
+
+  func testTextLayoutCutsLongHeadLinesKeepingEveryByte() {
+    let line = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits; server_no_context_takeover\r\n"
+    let record = TraceRecord(
+      title: "head", layout: .text, bytes: Array(line.utf8),
+      fields: [TraceField(range: 0..<line.utf8.count, name: "ext", value: "", meaning: "the offer")])
+    let text = TraceRenderer(width: 60).render(record)
+    XCTAssertTrue(text.split(separator: "\n").allSatisfy { Trace.displayWidth($0) <= 60 }, text)
+    let rows = text.split(separator: "\n").dropFirst().filter { !$0.contains("└") }
+    let joined = rows.map { $0.dropFirst(8) }.joined()
+    XCTAssertEqual(joined, Trace.visibleText(Array(line.utf8)))
+  }
+
+  func testDocumentTablesWrapCellsWithinTheirColumns() {
+    let renderer = DocumentTextRenderer(width: 60)
+    let text = renderer.render(
+      .table(
+        header: ["case", "what the receiver does", "code"],
+        rows: [["a", "fails the connection because RSV1 is set but nothing was negotiated", "1002"]]))
+    let lines = text.split(separator: "\n")
+    XCTAssertTrue(lines.allSatisfy { Trace.displayWidth($0) <= 60 }, text)
+    XCTAssertTrue(lines[2].hasPrefix("  a     fails the connection"), text)
+    XCTAssertTrue(lines[2].hasSuffix("1002"), text)
+    XCTAssertTrue(text.contains("negotiated"), text)
+  }
+}
