@@ -24,6 +24,11 @@ lesson: deps
 test: deps
 	@SWIFT=$(SWIFT) bash scripts/test.sh
 
+# The HTML edition: every lesson as a self-contained page in site/ (open site/index.html).
+.PHONY: site
+site: deps
+	@SWIFT=$(SWIFT) bash scripts/site.sh
+
 golden: build
 	@bash scripts/golden.sh
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, RFC-vector, golden-lesson and real-socket tests (XCTest), then the
-# real peers (Python websockets, Node ws, headless Chromium) against wslab, then the Autobahn
+# real peers (Python websockets, Node ws, headless Chromium) against wslab, then the lessons' HTML
+# edition in headless Chromium (scripts/site-test.sh), then the Autobahn
 # |Testsuite in both roles, groups 1-10 (scripts/autobahn.sh quick; `make conformance-full` runs all
 # 517 cases per role), then the attacks and load scaled down (scripts/stress.sh quick). Ends with
 # one line, "N passed, N failed", counting them all (Autobahn: one per case and role).
@@ -65,6 +66,8 @@ part() {
 }
 
 bin="$("$SWIFT" build --show-bin-path)"
+# The HTML edition of the lessons, opened from disk in headless Chromium (installed with the peers).
+part "site" env BIN="$bin" SWIFT="$SWIFT" bash scripts/site-test.sh
 # Autobahn|Testsuite, groups 1-10 in both roles (the compression groups 12 and 13 take minutes:
 # make conformance-full).
 part "Autobahn" env WSLAB="$bin/wslab" bash scripts/autobahn.sh quick

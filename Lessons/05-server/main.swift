@@ -1,8 +1,9 @@
 // Lesson 05 — on the wire.
 //
 // A real WSLab server and real clients on loopback (127.0.0.1). Everything shown is what the
-// server's live tracer (`wslab serve --trace`) printed while they talked; only port numbers,
-// which the operating system picks, are replaced by PORT so the text is the same on every run.
+// server's live tracer (`wslab serve --trace`) recorded while they talked; only port numbers,
+// which the operating system picks, are replaced by letters of the same length (PPPPP), so the
+// text is the same on every run and every byte offset still adds up.
 
 import Connection
 import Deflate
@@ -15,25 +16,75 @@ import Trace
 
 var lesson = Lesson(number: 5, title: "on the wire")
 
-/// Replaces the OS-chosen port numbers by PORT (client ports by CPORT).
-func normalised(_ text: String, port: Int) -> String {
-  var out = text.replacingOccurrences(of: ":\(port)", with: ":PORT")
-  // "[IPv4]127.0.0.1/127.0.0.1:54321" → client port.
-  out = out.replacingOccurrences(of: #"127\.0\.0\.1:\d{2,5}"#, with: "127.0.0.1:CPORT", options: .regularExpression)
-  return out
+/// The port numbers the operating system picks change from run to run. The lesson shows them as
+/// letters of the same length (PPPPP for the server's port, CCCCC for a client's), in the bytes
+/// and in the annotations alike, so every byte offset and length still adds up.
+struct PortMask {
+  let port: Int
+
+  func text(_ s: String) -> String {
+    let digits = String(port)
+    var out = s.replacingOccurrences(of: ":" + digits, with: ":" + String(repeating: "P", count: digits.count))
+    // "[IPv4]127.0.0.1/127.0.0.1:54321": a client's port.
+    while let r = out.range(of: #"127\.0\.0\.1:\d{2,5}"#, options: .regularExpression) {
+      let clientDigits = out[r].count - "127.0.0.1:".count
+      out.replaceSubrange(r, with: "127.0.0.1:" + String(repeating: "C", count: clientDigits))
+    }
+    return out
+  }
+
+  func bytes(_ b: [UInt8]) -> [UInt8] {
+    let needle = Array(":\(port)".utf8)
+    var out = b
+    var i = 0
+    while i + needle.count <= out.count {
+      if Array(out[i..<(i + needle.count)]) == needle {
+        for k in 1..<needle.count { out[i + k] = UInt8(ascii: "P") }
+        i += needle.count
+      } else {
+        i += 1
+      }
+    }
+    return out
+  }
+
+  func event(_ e: TraceEvent) -> TraceEvent {
+    switch e {
+    case .bytes(var record):
+      record.title = text(record.title)
+      record.bytes = bytes(record.bytes)
+      record.fields = record.fields.map { field in
+        var f = field
+        f.value = text(f.value)
+        f.meaning = text(f.meaning)
+        return f
+      }
+      return .bytes(record)
+    case .transition(let from, let to, let reason):
+      return .transition(from: text(from), to: text(to), reason: text(reason))
+    case .note(let note):
+      return .note(text(note))
+    }
+  }
 }
 
-/// Waits (bounded) until the server's trace contains `marker`, then prints what it traced.
+/// Shows what the server traced since the last call, each event tagged with its connection.
+@MainActor func showEvents(_ sink: TraceSink, port: Int) {
+  _ = sink.drain()  // the same events as text; the lesson renders the events themselves
+  let mask = PortMask(port: port)
+  for (source, event) in sink.drainEvents() {
+    lesson.show(mask.event(event), source: source)
+  }
+  lesson.line()
+}
+
+/// Waits (bounded) until the server's trace contains `marker`, then shows what it traced.
 @MainActor func showTrace(_ sink: TraceSink, port: Int, until marker: String, occurrences: Int = 1) async {
   let deadline = Date().addingTimeInterval(10)
   while sink.contents.components(separatedBy: marker).count - 1 < occurrences && Date() < deadline {
     try? await Task.sleep(for: .milliseconds(10))
   }
-  let text = normalised(sink.drain(), port: port)
-  for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
-    lesson.line(String(line))
-  }
-  lesson.line()
+  showEvents(sink, port: port)
 }
 
 func clientConfiguration(seed: UInt64) -> ClientConfiguration {
@@ -149,10 +200,7 @@ let poller = try await LongPollClient.connect(
   host: "127.0.0.1", port: pollPort, client: "alice", room: "/lobby", trace: pollSink)
 let sent = try await poller.send(Array("hi, room".utf8))
 let received = try await poller.receive()
-for line in normalised(pollSink.drain(), port: pollPort).split(separator: "\n") {
-  lesson.line(String(line))
-}
-lesson.line()
+showEvents(pollSink, port: pollPort)
 await poller.close()
 try await pollServer.shutdown()
 

@@ -27,6 +27,8 @@ public struct Lesson {
   public let htmlPath: String?
   /// `--site DIR`: the page goes to DIR/NN-topic.html, and the index to DIR/index.html.
   public let siteDirectory: String?
+  /// `--trace-json FILE`: every record the lesson showed, as a JSON array (for the site's test).
+  public let traceJSONPath: String?
   /// Everything the lesson emitted so far.
   public private(set) var blocks: [DocumentBlock] = []
   private var section = 0
@@ -52,6 +54,7 @@ public struct Lesson {
     let slug = LessonNavigation.lessons.first { $0.number == number }?.slug ?? "lesson-\(number)"
     self.htmlPath = value("--html", example: "\(slug).html")
     self.siteDirectory = value("--site", example: "site")
+    self.traceJSONPath = value("--trace-json", example: "\(slug).json")
     if arguments.contains("--help") || arguments.contains("-h") {
       print(
         """
@@ -62,6 +65,7 @@ public struct Lesson {
           --html FILE  also write the lesson as a self-contained web page
           --site DIR   write the page as DIR/NN-topic.html and the index as DIR/index.html
                        (`make site` runs every lesson with --site site)
+          --trace-json FILE  every traced record shown, as JSON, in page order
         Text fits 80 columns, or $COLUMNS when it is set (60 at least).
         """)
       exit(0)
@@ -104,9 +108,9 @@ public struct Lesson {
     emit(.prose(text))
   }
 
-  /// A trace event rendered by the shared renderer.
-  public mutating func show(_ event: TraceEvent) {
-    emit(.trace(event))
+  /// A trace event rendered by the shared renderer; `source` (`c1`) names its connection.
+  public mutating func show(_ event: TraceEvent, source: String? = nil) {
+    emit(.trace(event, source: source))
   }
 
   /// Events in order; a blank line after each byte record and after the last event.
@@ -159,6 +163,10 @@ public struct Lesson {
   /// Ends the lesson; with `--html`, writes the page.
   public mutating func finish(next: String?) {
     emit(.end(number: number, next: next))
+    if let traceJSONPath {
+      let records = DocumentBlock.records(in: blocks).map(\.json)
+      Self.writeFile("[\n" + records.joined(separator: ",\n") + "\n]\n", to: traceJSONPath)
+    }
     guard htmlPath != nil || siteDirectory != nil else { return }
     let page = HTMLRenderer().page(
       number: number, title: title, blocks: blocks, navigation: LessonNavigation.links(for: number))

@@ -114,6 +114,26 @@ final class HTTPService: ChannelInboundHandler {
     case (.GET, "/"), (.GET, "/index.html"):
       respond(
         .ok, contentType: "text/html; charset=utf-8", body: BrowserPage.html, keepAlive: keepAlive, context: context)
+    case (.GET, let p) where server.site != nil && (p == "/lessons" || p.hasPrefix("/lessons/")):
+      switch server.site?.answer(p) ?? .notFound("") {
+      case .file(let type, let bytes):
+        var headers = NIOHTTP1.HTTPHeaders()
+        headers.add(name: "Content-Type", value: type)
+        headers.add(name: "Content-Length", value: String(bytes.count))
+        headers.add(name: "Cache-Control", value: "no-cache")
+        send(
+          NIOHTTP1.HTTPResponseHead(version: .http1_1, status: .ok, headers: headers),
+          body: context.channel.allocator.buffer(bytes: bytes), keepAlive: keepAlive)
+      case .redirect(let location):
+        var headers = NIOHTTP1.HTTPHeaders()
+        headers.add(name: "Location", value: location)
+        headers.add(name: "Content-Length", value: "0")
+        send(
+          NIOHTTP1.HTTPResponseHead(version: .http1_1, status: .movedPermanently, headers: headers),
+          body: context.channel.allocator.buffer(capacity: 0), keepAlive: keepAlive)
+      case .notFound(let why):
+        respond(.notFound, body: why, keepAlive: keepAlive, context: context)
+      }
     case (.POST, "/poll/send"):
       if let length = head.headers.first(name: "Content-Length").flatMap({ Int($0) }),
         length > configuration.maxMessageSize
@@ -142,8 +162,9 @@ final class HTTPService: ChannelInboundHandler {
     default:
       respond(
         .notFound,
-        body: "WSLab serves a WebSocket (Upgrade) at any path, the browser page at /, and long polling at "
-          + "/poll/send and /poll/recv\n", keepAlive: keepAlive, context: context)
+        body: "WSLab serves a WebSocket (Upgrade) at any path, the browser page at /, long polling at "
+          + "/poll/send and /poll/recv\(server.site != nil ? ", and the lessons at /lessons/" : "")\n",
+        keepAlive: keepAlive, context: context)
     }
   }
 

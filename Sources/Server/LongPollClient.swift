@@ -83,9 +83,7 @@ public final class LongPollClient: Sendable {
 
   private func exchange(_ request: [UInt8]) async throws -> Exchange {
     if let trace {
-      trace.write(
-        trace.renderer.render(
-          .bytes(HandshakeTrace.record(forHead: request, direction: .clientToServer, purpose: .http))))
+      trace.record(.bytes(HandshakeTrace.record(forHead: request, direction: .clientToServer, purpose: .http)))
     }
     try await channel.writeAndFlush(ByteBuffer(bytes: request))
     var parser = HTTPResponseParser()
@@ -111,10 +109,8 @@ public final class LongPollClient: Sendable {
     let body = Array(pending.prefix(length))
     iterator.buffered = Array(pending.dropFirst(length))
     if let trace {
-      trace.write(
-        trace.renderer.render(
-          .bytes(HandshakeTrace.record(forHead: response.headBytes + body, direction: .serverToClient, purpose: .http)))
-      )
+      trace.record(
+        .bytes(HandshakeTrace.record(forHead: response.headBytes + body, direction: .serverToClient, purpose: .http)))
     }
     return Exchange(
       status: response.head.status, body: body, requestBytes: request.count,

@@ -11,6 +11,8 @@ final class ServerContext: Sendable {
   let application: (@Sendable (WebSocket) async -> Void)?
   private let state = NIOLockedValueBox(State())
   let mailboxes = LongPollMailboxes()
+  /// The lessons' pages, when configured (read once, here).
+  let site: LessonSite?
 
   struct Member {
     let id: Int
@@ -26,6 +28,7 @@ final class ServerContext: Sendable {
   }
 
   init(configuration: ServerConfiguration, logger: Logger, application: (@Sendable (WebSocket) async -> Void)?) {
+    self.site = configuration.lessonsDirectory.map(LessonSite.init(directory:))
     self.configuration = configuration
     self.logger = logger
     self.application = application

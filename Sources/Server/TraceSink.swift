@@ -20,6 +20,7 @@ public final class TraceSink: @unchecked Sendable {
   public init(colour: Bool? = nil) {
     self.file = fdopen(dup(STDOUT_FILENO), "w")
     self.memoryBuffer = nil
+    self.memoryEvents = nil
     let tty = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
     self.renderer = TraceRenderer(style: (colour ?? tty) ? .ansi : .plain)
   }
@@ -31,6 +32,7 @@ public final class TraceSink: @unchecked Sendable {
     }
     self.file = f
     self.memoryBuffer = nil
+    self.memoryEvents = nil
     self.renderer = TraceRenderer(style: .plain)
   }
 
@@ -38,11 +40,36 @@ public final class TraceSink: @unchecked Sendable {
   public static func memory() -> TraceSink { TraceSink(memory: ()) }
 
   private let memoryBuffer: NIOLockedValueBox<String>?
+  /// Memory sinks also keep the events themselves, with the connection each came from, so that a
+  /// lesson can render them again (as HTML) and not only as text.
+  private let memoryEvents: NIOLockedValueBox<[(source: String?, event: TraceEvent)]>?
 
   private init(memory: Void) {
     self.file = nil
     self.memoryBuffer = NIOLockedValueBox("")
+    self.memoryEvents = NIOLockedValueBox([])
     self.renderer = TraceRenderer(style: .plain)
+  }
+
+  /// Renders an event (lines prefixed with `[source] ` when a source is given) and writes it;
+  /// memory sinks keep the event too.
+  public func record(_ event: TraceEvent, source: String? = nil) {
+    var renderer = self.renderer
+    if let source { renderer.linePrefix = "[\(source)] " }
+    keep(event, source: source)
+    write(renderer.render(event))
+  }
+
+  func keep(_ event: TraceEvent, source: String?) {
+    memoryEvents?.withLockedValue { $0.append((source, event)) }
+  }
+
+  /// The events recorded since the last call (memory sinks only), each with its source (`c1`).
+  public func drainEvents() -> [(source: String?, event: TraceEvent)] {
+    memoryEvents?.withLockedValue { events in
+      defer { events = [] }
+      return events
+    } ?? []
   }
 
   /// The text written since the last drain (memory sinks only).
@@ -75,7 +102,7 @@ public final class TraceSink: @unchecked Sendable {
 
   /// An observer for one connection: every line it writes starts with `[c<id>] `.
   func observer(connection id: Int) -> ConnectionTracer {
-    ConnectionTracer(sink: self, prefix: "[c\(id)] ")
+    ConnectionTracer(sink: self, source: "c\(id)")
   }
 }
 
@@ -88,16 +115,19 @@ public struct TraceSinkError: Error, CustomStringConvertible {
 /// Renders one connection's trace events with its id in front of every line.
 final class ConnectionTracer: TraceObserver {
   let sink: TraceSink
+  let source: String
   let renderer: TraceRenderer
 
-  init(sink: TraceSink, prefix: String) {
+  init(sink: TraceSink, source: String) {
     self.sink = sink
+    self.source = source
     var r = sink.renderer
-    r.linePrefix = prefix
+    r.linePrefix = "[\(source)] "
     self.renderer = r
   }
 
   func record(_ event: TraceEvent) {
+    sink.keep(event, source: source)
     sink.write(renderer.render(event))
   }
 

@@ -45,6 +45,12 @@ public final class WebSocketServer: Sendable {
   }
 
   /// Binds and starts accepting. Returns the bound address (useful with port 0).
+  /// With ``ServerConfiguration/lessonsDirectory``: how many lesson files `/lessons/` serves, and
+  /// why it serves none (the folder is missing or has no index.html). nil when not configured.
+  public var lessonPages: (count: Int, problem: String?)? {
+    context.site.map { ($0.count, $0.problem) }
+  }
+
   public func start() async throws -> SocketAddress {
     let tls = try makeTLSContext()
     let context = self.context

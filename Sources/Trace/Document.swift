@@ -13,8 +13,9 @@ public enum DocumentBlock: Sendable, Equatable {
   /// One preformatted line (values, small calculations). Consecutive lines form one block; an
   /// empty line is a blank line.
   case line(String)
-  /// A trace event: a record of annotated bytes, a state change or a note.
-  case trace(TraceEvent)
+  /// A trace event: a record of annotated bytes, a state change or a note. `source` names where
+  /// it came from when several connections are traced together (`c1`: shown as `[c1]`).
+  case trace(TraceEvent, source: String? = nil)
   /// A table with a header row.
   case table(header: [String], rows: [[String]])
   /// An aside: a myth corrected, a rule worth remembering.
@@ -44,7 +45,7 @@ public enum DiagramStep: Sendable, Equatable {
 public struct DocumentTextRenderer: Sendable {
   public var width: Int
   public var style: TraceRenderer.Style
-  public let records: TraceRenderer
+  public var records: TraceRenderer
   public let diagram: SequenceDiagram
 
   public init(width: Int = 80, style: TraceRenderer.Style = .plain) {
@@ -70,8 +71,11 @@ public struct DocumentTextRenderer: Sendable {
       return prose(text)
     case .line(let text):
       return line(text)
-    case .trace(let event):
-      return records.render(event)
+    case .trace(let event, let source):
+      guard let source else { return records.render(event) }
+      var prefixed = records
+      prefixed.linePrefix += "[\(source)] "
+      return prefixed.render(event)
     case .table(let header, let rows):
       return table(header, rows)
     case .box(let title, let items):

@@ -57,20 +57,21 @@ public struct HTMLRenderer: Sendable {
     return groups
   }
 
-  /// One record as a `<figure>` with id `id`.
-  public func render(_ record: TraceRecord, id: String) -> String {
+  /// One record as a `<figure>` with id `id`; `source` (`c1`) names the connection it came from.
+  public func render(_ record: TraceRecord, id: String, source: String? = nil) -> String {
     let groups = Self.groups(of: record)
     var out =
       "<figure class=\"rec \(record.layout == .hex ? "hex" : "head")\" id=\"\(id)\" data-groups=\"\(groups.count)\">"
     out += "<figcaption><a class=\"anchor\" href=\"#\(id)\" title=\"link to this record\">▶</a> "
+    if let source { out += "<span class=\"src\">\(Self.escape(source))</span> " }
     switch record.direction {
     case .clientToServer: out += "<span class=\"dir c2s\">client → server</span> "
     case .serverToClient: out += "<span class=\"dir s2c\">server → client</span> "
     case .unspecified: break
     }
     out += "<span class=\"rt\">\(Self.escape(record.title))</span></figcaption>"
-    out += record.layout == .hex ? hexBytes(record, groups) : headLines(record, groups)
-    out += "<div class=\"notes\">"
+    out += "\n" + (record.layout == .hex ? hexBytes(record, groups) : headLines(record, groups))
+    out += "\n<div class=\"notes\">\n"
     for (g, group) in groups.enumerated() {
       out += "<div class=\"note k\(g % 5)\" data-g=\"\(g)\">"
       for index in group.fields {
@@ -84,7 +85,7 @@ public struct HTMLRenderer: Sendable {
         if let section = field.section { out += " " + Self.sectionLink(section) }
         out += "</div>"
       }
-      out += "</div>"
+      out += "</div>\n"
     }
     return out + "</div></figure>\n"
   }
@@ -146,16 +147,17 @@ public struct HTMLRenderer: Sendable {
     bytes.map { Trace.hex($0) }.joined(separator: " ")
   }
 
-  /// A trace event: a record, a state change or a note.
-  public func render(_ event: TraceEvent, id: String) -> String {
+  /// A trace event: a record, a state change or a remark.
+  public func render(_ event: TraceEvent, id: String, source: String? = nil) -> String {
+    let from = source.map { "<span class=\"src\">\(Self.escape($0))</span> " } ?? ""
     switch event {
     case .bytes(let record):
-      return render(record, id: id)
-    case .transition(let from, let to, let reason):
-      return "<p class=\"ev state\">state: \(Self.escape(from)) → \(Self.escape(to))"
+      return render(record, id: id, source: source)
+    case .transition(let old, let new, let reason):
+      return "<p class=\"ev state\">\(from)state: \(Self.escape(old)) → \(Self.escape(new))"
         + (reason.isEmpty ? "" : " <span class=\"why\">(\(Self.escape(reason)))</span>") + "</p>\n"
     case .note(let text):
-      return "<p class=\"ev note\">note: \(Self.escape(text))</p>\n"
+      return "<p class=\"ev remark\">\(from)note: \(Self.escape(text))</p>\n"
     }
   }
 
@@ -232,11 +234,11 @@ public struct HTMLRenderer: Sendable {
         sectionOpen = true
       case .prose(let text):
         body += Self.prose(text)
-      case .trace(let event):
+      case .trace(let event, let source):
         if case .bytes = event {
-          body += render(event, id: nextRecordID())
+          body += render(event, id: nextRecordID(), source: source)
         } else {
-          body += render(event, id: "")
+          body += render(event, id: "", source: source)
         }
       case .table(let header, let rows):
         body += "<div class=\"tw\"><table><thead><tr>"
@@ -543,6 +545,7 @@ public struct HTMLRenderer: Sendable {
     aside.box h3{font-size:1rem;margin:.6rem 0 .2rem}
     figure.rec{margin:1rem 0;padding:.6rem .8rem;border:1px solid var(--line);border-radius:8px;background:var(--card)}
     figure.rec:target{outline:3px solid var(--link)}
+    figure.rec,section,header{scroll-margin-top:3.5rem}
     figcaption{font-weight:600;margin-bottom:.4rem;overflow-wrap:anywhere}
     .dir{font-weight:500;font-size:.85rem;padding:.05rem .4rem;border-radius:4px;border:1px solid currentColor}
     .dir.c2s{color:var(--c2s)} .dir.s2c{color:var(--s2c)}
@@ -566,7 +569,8 @@ public struct HTMLRenderer: Sendable {
     background:var(--bg)}
     .bitrow i.on{color:var(--fg);font-weight:700}
     p.ev{margin:.2rem 0;font-size:.9rem;font-family:ui-monospace,Menlo,Consolas,monospace}
-    p.ev.state{color:var(--s2c)} p.ev.note{color:var(--mute)}
+    p.ev.state{color:var(--s2c)} p.ev.remark{color:var(--mute)}
+    .src{font:600 .8rem ui-monospace,Menlo,Consolas,monospace;padding:0 .3rem;border-radius:4px;background:var(--line)}
     .seq{margin:1.2rem 0;padding:0 .5rem;border-left:3px solid var(--c2s);border-right:3px solid var(--s2c);font-size:.88rem}
     .seq .lanes{display:flex;justify-content:space-between;font-weight:700;margin:0 -.5rem;padding:.2rem .6rem;\
     background:var(--card)}

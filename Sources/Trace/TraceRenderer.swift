@@ -65,7 +65,9 @@ public struct TraceRenderer: Sendable {
       let lines = Trace.wrap(title, width: width - headWidth)
       out += paint(lines[0], .bold) + "\n"
       for line in lines.dropFirst() {
-        out += String(repeating: " ", count: headWidth) + paint(line, .bold) + "\n"
+        out +=
+          linePrefix + String(repeating: " ", count: headWidth - Trace.displayWidth(linePrefix))
+          + paint(line, .bold) + "\n"
       }
     } else {
       out += paint(title, .bold) + "\n"

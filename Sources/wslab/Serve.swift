@@ -35,6 +35,8 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Seconds a long-poll request waits for a message.") var pollTimeout = 25.0
   @Option(help: "Seconds clients get to answer the 1001 close on shutdown.") var shutdownGrace = 3.0
   @Option(help: "Event loop threads.") var threads = 1
+  @Option(help: "Serve the lessons' web pages from this folder at /lessons/ (`make site` writes site/).")
+  var lessons = "site"
 
   func run() async throws {
     var config = ServerConfiguration()
@@ -56,6 +58,7 @@ struct Serve: AsyncParsableCommand {
     config.pollTimeout = .seconds(pollTimeout)
     config.shutdownGracePeriod = .seconds(shutdownGrace)
     config.threads = threads
+    config.lessonsDirectory = lessons
     if (tlsCert == nil) != (tlsKey == nil) { fail("--tls-cert and --tls-key go together") }
     for path in [tlsCert, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {
       fail("cannot read \(path)")
@@ -82,6 +85,12 @@ struct Serve: AsyncParsableCommand {
     print(
       "wslab: listening on \(scheme)://\(shownHost):\(address.port ?? port)/ (mode \(mode.rawValue), "
         + "permessage-deflate \(noDeflate ? "off" : "on"))")
+    if let pages = server.lessonPages {
+      let web = config.usesTLS ? "https" : "http"
+      print(
+        pages.problem.map { "wslab: no lessons at /lessons/: \($0)" }
+          ?? "wslab: the lessons are at \(web)://\(shownHost):\(address.port ?? port)/lessons/ (\(pages.count) files)")
+    }
     fflush(nil)
     await waitForSignal()
     print("wslab: shutting down (closing connections with 1001)")

@@ -91,6 +91,40 @@ final class LessonGoldenTests: XCTestCase {
       })
   }
 
+  /// The HTML edition of lessons 1-5 equals its golden page byte for byte (lesson 6 measures
+  /// live; the browser test checks its page).
+  func testHTMLPagesMatchGolden() throws {
+    let pages = [
+      ("Lesson01", "01-handshake"), ("Lesson02", "02-framing"), ("Lesson03", "03-connection"),
+      ("Lesson04", "04-deflate"), ("Lesson05", "05-server"),
+    ]
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wslab-html-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for (lesson, name) in pages {
+      let path = dir.appendingPathComponent(name + ".html").path
+      let (_, status) = try run(lesson, arguments: ["--no-color", "--no-pause", "--html", path])
+      XCTAssertEqual(status, 0)
+      let page = try String(contentsOfFile: path, encoding: .utf8)
+      let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: "html", subdirectory: "Golden"))
+      let golden = try String(contentsOf: url, encoding: .utf8)
+      if page != golden {
+        let got = page.split(separator: "\n", omittingEmptySubsequences: false)
+        let want = golden.split(separator: "\n", omittingEmptySubsequences: false)
+        let first = (0..<min(got.count, want.count)).first { got[$0] != want[$0] } ?? min(got.count, want.count)
+        XCTFail(
+          "\(lesson) --html differs from Golden/\(name).html at line \(first + 1) (`make golden` after a deliberate change)"
+        )
+      }
+      // Self-contained: nothing is loaded from elsewhere (links to the RFCs are only links).
+      XCTAssertFalse(page.contains("<script src"), name)
+      XCTAssertFalse(page.contains("<link"), name)
+      XCTAssertFalse(page.contains("<img"), name)
+      XCTAssertFalse(page.contains("@import"), name)
+      XCTAssertFalse(page.contains("url("), name)
+    }
+  }
+
   static let lessons = ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06"]
 
   /// Lines wider than `limit` terminal columns (East Asian wide characters count two).

@@ -356,6 +356,64 @@ final class ServerTests: XCTestCase {
     try await server.shutdown()
   }
 
+  /// `/lessons/` serves the HTML edition from the configured folder (read once at creation): the
+  /// index, a page, a redirect for the bare path, and 404s that never reach outside the folder.
+  func testLessonPagesAreServed() async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wslab-site-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try "<html>index</html>".write(to: dir.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+    try "<html>lesson 1 ✓</html>".write(
+      to: dir.appendingPathComponent("01-handshake.html"), atomically: true, encoding: .utf8)
+    try "secret".write(to: dir.appendingPathComponent(".hidden.html"), atomically: true, encoding: .utf8)
+    try "not served".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+
+    func get(_ port: Int, _ target: String) async throws -> String {
+      let client = try await RawClient(port: port)
+      try await client.send("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+      _ = await client.wait { $0.isClosed }
+      return client.text
+    }
+    let (server, port) = try await startServer { $0.lessonsDirectory = dir.path }
+    XCTAssertEqual(server.lessonPages?.count, 2)
+    XCTAssertNil(server.lessonPages?.problem)
+    let index = try await get(port, "/lessons/")
+    XCTAssertTrue(index.hasPrefix("HTTP/1.1 200 OK\r\n"), index)
+    XCTAssertTrue(index.contains("Content-Type: text/html; charset=utf-8\r\n"), index)
+    XCTAssertTrue(index.hasSuffix("\r\n\r\n<html>index</html>"), index)
+    let page = try await get(port, "/lessons/01-handshake.html")
+    XCTAssertTrue(page.contains("Content-Length: \("<html>lesson 1 ✓</html>".utf8.count)\r\n"), page)
+    XCTAssertTrue(page.hasSuffix("<html>lesson 1 ✓</html>"), page)
+    let bare = try await get(port, "/lessons")
+    XCTAssertTrue(bare.hasPrefix("HTTP/1.1 301 Moved Permanently\r\n"), bare)
+    XCTAssertTrue(bare.contains("Location: /lessons/\r\n"), bare)
+    for target in [
+      "/lessons/../Package.swift", "/lessons/%2e%2e/x.html", "/lessons/.hidden.html", "/lessons/notes.txt",
+      "/lessons/missing.html", "/lessons/sub/01-handshake.html",
+    ] {
+      let answer = try await get(port, target)
+      XCTAssertTrue(answer.hasPrefix("HTTP/1.1 404 Not Found\r\n"), "\(target): \(answer)")
+      XCTAssertFalse(answer.contains("secret") || answer.contains("not served"), target)
+    }
+    try await server.shutdown()
+
+    // A folder that is not there: /lessons/ says how to make it.
+    let (empty, emptyPort) = try await startServer { $0.lessonsDirectory = dir.path + "/nope" }
+    XCTAssertNotNil(empty.lessonPages?.problem)
+    let missing = try await get(emptyPort, "/lessons/")
+    XCTAssertTrue(missing.hasPrefix("HTTP/1.1 404 Not Found\r\n"), missing)
+    XCTAssertTrue(missing.contains("make site"), missing)
+    try await empty.shutdown()
+
+    // Not configured: /lessons/ is just another unknown path.
+    let (plain, plainPort) = try await startServer()
+    XCTAssertNil(plain.lessonPages)
+    let none = try await get(plainPort, "/lessons/")
+    XCTAssertTrue(none.hasPrefix("HTTP/1.1 404 Not Found\r\n"), none)
+    XCTAssertFalse(none.contains("make site"), none)
+    try await plain.shutdown()
+  }
+
   /// Plain HTTP runs on SwiftNIO's HTTP/1.1 stack: pipelined keep-alive requests are answered in
   /// order, a chunked body is accepted, a body over the message limit gets 413, and an Upgrade
   /// that is not the first request of its connection gets 400.
