@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates every lesson's golden file from the real lesson output (plain text, no pauses).
+# Regenerates every lesson's golden files from the real lesson output (plain text, no pauses; the
+# HTML page of lessons 1-5) and the exercises with their answers in each lesson's README.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$(swift build --show-bin-path)"
@@ -9,6 +10,11 @@ for dir in Lessons/[0-9][0-9]-*/; do
   html=()
   # Lesson 6 measures live: its page is checked in the browser, not against a golden file.
   [ "$nn" != "06" ] && html=(--html "Tests/LessonTests/Golden/$name.html")
-  env -u COLUMNS "$bin/Lesson$nn" --no-color --no-pause "${html[@]}" > "Tests/LessonTests/Golden/$name.txt"
+  exercises="$(mktemp)"
+  env -u COLUMNS "$bin/Lesson$nn" --no-color --no-pause "${html[@]}" --exercises-markdown "$exercises" \
+    > "Tests/LessonTests/Golden/$name.txt"
+  # The exercises and their answers, as the lesson computed them, into the lesson's README.
+  python3 scripts/readme-exercises.py "Lessons/$name/README.md" "$exercises"
+  rm -f "$exercises"
   echo "golden: Tests/LessonTests/Golden/$name.txt ($(wc -l < "Tests/LessonTests/Golden/$name.txt") lines)${html:+, $name.html}"
 done

@@ -33,7 +33,7 @@ lesson.say(
   The handshake also proves something: that the server really understood a WebSocket request. \
   The client sends a random Sec-WebSocket-Key; the server must answer with a value only a \
   WebSocket server would compute from it. A plain HTTP server, or a cache replaying an old \
-  response, cannot produce it (§1.3, §10.3).
+  response, cannot produce it (§1.3, §4.2.2).
   """)
 
 // MARK: - 2. The key
@@ -143,7 +143,8 @@ lesson.heading("The client validates the response (RFC 6455 §4.1, \"the client 
 lesson.say(
   """
   The client checks the status is 101, `Upgrade: websocket`, `Connection: Upgrade`, that \
-  Sec-WebSocket-Accept equals what it computed from its own key, and that any subprotocol or \
+  Sec-WebSocket-Accept equals what it computed from its own key (compared as a string: item 4 \
+  of the client's checks), and that any subprotocol or \
   extension in the answer is one it offered. If anything is off, it must fail the connection. \
   The server's first frame may arrive in the same TCP segment as the head; here the response is \
   followed by the frame 81 05 48 65 6c 6c 6f (the server's "Hello", lesson 2), and the parser \
@@ -221,14 +222,17 @@ lesson.say(
 let md5 = Base64.encode(Array(Insecure.MD5.hash(data: Array(concatenated.utf8))))
 var wrongResponse = String(decoding: accepted.responseBytes, as: UTF8.self)
 wrongResponse = wrongResponse.replacingOccurrences(of: accepted.accept, with: md5)
-lesson.line("(d) a response whose Sec-WebSocket-Accept is base64(MD5(key + GUID)):")
+lesson.line("(d) a response whose Sec-WebSocket-Accept is base64(MD5(key + GUID)),")
+lesson.line("    as the client's parser traced it:")
 lesson.line()
-lesson.show(HandshakeTrace.record(forHead: Array(wrongResponse.utf8), direction: .serverToClient))
-var md5Client = ClientHandshake(options: rfcOptions, keyBytes: rfcNonce)
+let md5Log = TraceLog()
+var md5Client = ClientHandshake(options: rfcOptions, keyBytes: rfcNonce, observer: md5Log)
 do {
   _ = try md5Client.feed(Array(wrongResponse.utf8))
+  for record in md5Log.records { lesson.show(record) }
   lesson.line("✗ unexpectedly accepted")
 } catch {
+  for record in md5Log.records where record.direction == .serverToClient { lesson.show(record) }
   lesson.line("→ the client fails the connection: \(error)")
 }
 lesson.line()
@@ -236,22 +240,59 @@ lesson.line()
 lesson.box(
   "Common misconceptions",
   [
-    "The accept value uses SHA-1, not MD5. For the RFC key, MD5 would give \(md5), and a client must reject it: only s3pPLMBiTxaQ9kYGzzhZRbK+xOo= is right.",
+    "The accept value uses SHA-1, not MD5. For the RFC key, MD5 would give \(md5), and a client must reject it: only s3pPLMBiTxaQ9kYGzzhZRbK+xOo= is right. SHA-1 is not there for security either: the handshake relies on no security property of it (§10.8), only on a value a non-WebSocket server would not produce.",
     "The client sends the key and the server answers with the accept value, never the reverse. The server never sends a Sec-WebSocket-Key.",
     "The key is hashed as the base64 text the client sent, not as the 16 decoded bytes.",
     "The handshake proves that the server speaks WebSocket; it is not authentication. Anyone can compute the accept value. Authenticate with cookies, a token, or TLS client certificates, and check Origin for browser clients.",
   ])
 
-lesson.say(
-  """
-  Exercises
-  1. Compute the accept value for the key in section 2 of this lesson (the seeded one) by \
-  hand with a shell: `printf '%s' 'KEY258EAFA5-E914-47DA-95CA-C5AB0DC85B11' | openssl sha1 \
-  -binary | base64`. Does it match WebSocketAccept.value(forKey:)?
-  2. Which of these should a server accept: `Connection: keep-alive, Upgrade`; \
-  `Upgrade: WebSocket`; `Sec-WebSocket-Version: 13, 8`? Try them against ServerHandshake \
-  (Tests/HandshakeTests has examples) and explain each answer from §4.2.1.
-  3. The server's first frame can arrive in the same read as the 101 response. What would go \
-  wrong in a client that threw away everything after the empty line?
-  """)
+/// What the real ServerHandshake answers to the RFC's request with one header changed.
+func verdict(_ name: String, _ value: String) -> String {
+  var server = ServerHandshake(policy: ServerHandshakePolicy())
+  switch server.feed(requestReplacing(name, with: value)) {
+  case .accept?: return "accepted (101)"
+  case .reject(let rejection)?: return "refused with \(rejection.status)"
+  case nil: return "no answer (incomplete head)"
+  }
+}
+let seededAccept = WebSocketAccept.value(forKey: seededClient.key)
+lesson.exercises([
+  Exercise(
+    """
+    Compute the accept value for the seeded key of section 2 (\(seededClient.key)) with a shell: \
+    `printf '%s' 'KEY258EAFA5-E914-47DA-95CA-C5AB0DC85B11' | openssl sha1 -binary | base64`. \
+    Does it match WebSocketAccept.value(forKey:)?
+    """,
+    answer: """
+      Yes: both give \(seededAccept). The key is hashed as the 24 characters of base64 text, \
+      followed by the GUID; hashing the 16 decoded bytes instead gives a different value.
+      """,
+    check:
+      "printf '%s' '\(seededClient.key)258EAFA5-E914-47DA-95CA-C5AB0DC85B11' | openssl sha1 -binary | base64"),
+  Exercise(
+    """
+    Which of these should a server accept: `Connection: keep-alive, Upgrade`; `Upgrade: \
+    WebSocket`; `Sec-WebSocket-Version: 13, 8`? Explain each answer from §4.2.1.
+    """,
+    answer: """
+      `Connection: keep-alive, Upgrade` is \(verdict("Connection", "keep-alive, Upgrade")): \
+      Connection is a list of tokens, and it must include Upgrade. `Upgrade: WebSocket` is \
+      \(verdict("Upgrade", "WebSocket")): the value is compared case-insensitively. \
+      `Sec-WebSocket-Version: 13, 8` is \(verdict("Sec-WebSocket-Version", "13, 8")): the \
+      version must be exactly 13, and a server that does not get it answers 426 with the \
+      versions it speaks (§4.2.2, §4.4). These verdicts come from the real ServerHandshake.
+      """),
+  Exercise(
+    """
+    The server's first frame can arrive in the same read as the 101 response. What would go \
+    wrong in a client that threw away everything after the empty line?
+    """,
+    answer: """
+      It would lose the frames that came with the head: in section 7, the server's "Hello" \
+      (81 05 48 65 6c 6c 6f). Worse, when a read ends inside a frame, the decoder would start \
+      in the middle of it and take payload bytes for a header, and fail the connection (or \
+      misread every later frame). The parser hands the bytes after the head to the frame \
+      decoder untouched for that reason.
+      """),
+])
 lesson.finish(next: "lesson 2, frames.")

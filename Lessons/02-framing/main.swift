@@ -275,6 +275,11 @@ lesson.say(
   that is not UTF-8, 1009 (message too big) for a frame or message over the receiver's limit. \
   The limit is the receiver's choice: the RFC allows frames up to 2^63-1 bytes, so an endpoint \
   that sets no limit can be made to buffer without bound (§10.4).
+
+  One rule above is the sender's in the RFC, and failing on it is WSLab's choice: §5.2 says a \
+  sender must use the minimal length encoding (g), but does not tell a receiver what to do \
+  with a longer one. WSLab chooses to fail the connection, as the Autobahn|Testsuite expects; \
+  lesson 3 shows the same choice for close codes no endpoint may send (§7.4).
   """)
 
 lesson.box(
@@ -286,14 +291,86 @@ lesson.box(
     "Control frames have at most 125 bytes of payload and are never fragmented, so a pong can always be sent between two fragments of a long message.",
   ])
 
-lesson.say(
-  """
-  Exercises
-  1. Encode a 126-byte text frame from a client. How long is its header, and why is 126 the \
-  first length that needs the 16-bit form?
-  2. Change one bit of the masked "Hello" so the decoder reports 1002 without touching the \
-  payload. Which bits can you choose?
-  3. Split the fragmented stream above at other points (two chunks, or 3 bytes at a time). Does \
-  the output change? Why not?
-  """)
+// Exercise answers, computed: the header of a 126-byte client frame, and what a server's real
+// decoder says to each one-bit change of the masked "Hello"'s two header bytes.
+let header126 =
+  FrameEncoder().frameBytes(opcode: .text, maskingKey: rfcKey, payload: [UInt8](repeating: 0x61, count: 126)).count
+  - 126
+let headerBitNames = [
+  "FIN", "RSV1", "RSV2", "RSV3", "opcode bit 3", "opcode bit 2", "opcode bit 1", "opcode bit 0",
+  "MASK", "length bit 6", "length bit 5", "length bit 4", "length bit 3", "length bit 2", "length bit 1",
+  "length bit 0",
+]
+var failsWith1002: [String] = []
+var otherOutcomes: [String] = []
+for bit in 0..<16 {
+  var bytes = masked.bytes
+  bytes[bit / 8] ^= 0x80 >> UInt8(bit % 8)
+  var decoder = FrameDecoder(role: .server)
+  var assembler = MessageAssembler()
+  decoder.append(contentsOf: bytes)
+  var outcome = "no error: the server waits for more bytes"
+  do {
+    while let frame = try decoder.next() {
+      if let message = try assembler.append(frame) {
+        switch message {
+        case .text(let text): outcome = "no error: the text message \(Trace.quoted(Array(text.utf8)))"
+        case .ping: outcome = "no error: a ping, which the server answers with a pong"
+        default: outcome = "no error: a \(frame.header.opcode.name) frame"
+        }
+      } else {
+        outcome = "no error: the first fragment of a message"
+      }
+    }
+  } catch {
+    outcome = "\(error.closeCode.rawValue)"
+  }
+  let flipped = "\(headerBitNames[bit]) (\(Trace.hex(bytes[0])) \(Trace.hex(bytes[1])))"
+  if outcome == "1002" { failsWith1002.append(flipped) } else { otherOutcomes.append(flipped + " → " + outcome) }
+}
+lesson.exercises([
+  Exercise(
+    """
+    Encode a 126-byte text frame from a client. How long is its header, and why is 126 the first \
+    length that needs the 16-bit form?
+    """,
+    answer: """
+      \(header126) bytes: 2, then 2 of extended length, then the 4-byte masking key. The 7-bit \
+      field holds 0–127, but 126 and 127 are taken as the markers "16-bit length follows" and \
+      "64-bit length follows", so 125 is the largest length it can say directly (§5.2).
+      """,
+    check: "wslab decode --from client 81 fe 00 7e 37 fa 21 3d"),
+  Exercise(
+    """
+    Flip one bit of the masked "Hello" (81 85 37 fa 21 3d 7f 9f 4d 51 58) so that a server \
+    rejects it with 1002 without touching the payload. Which bits can you choose?
+    """,
+    answer: """
+      Flipping each of the 16 header bits and feeding the frame to a server's real decoder: \
+      \(failsWith1002.joined(separator: ", ")) fail with 1002. The others do not: \
+      \(otherOutcomes.joined(separator: "; ")). A length made shorter leaves payload bytes to be \
+      read as the next frame's header, so whether it fails depends on those bytes; a length made \
+      longer just waits for bytes that never come (until a timeout).
+      """,
+    check: "wslab decode c1 85 37 fa 21 3d 7f 9f 4d 51 58"),
+  Exercise(
+    """
+    Split the fragmented stream of section 5 at other points (two chunks, or 3 bytes at a time). \
+    Does the output change? Why not?
+    """,
+    answer: """
+      No. The decoder keeps its place (in a header, or in a payload with the bytes still to come \
+      and the key offset) between reads, so the frames and messages it hands out do not depend on \
+      where TCP cut the bytes; only when they come out does. Tests/FramingTests feeds every \
+      vector split at every point and one byte at a time.
+      """),
+  Exercise(
+    "Why may a ping appear between two fragments of a message, but a text frame may not?",
+    answer: """
+      Control frames may be injected in the middle of a fragmented message (§5.4), so that a long \
+      message never holds up a ping, a pong or a close. A data frame would start a second \
+      message while the first is open, and the fragments of two messages must not interleave \
+      (§5.4): case (k) of section 6 fails with 1002.
+      """),
+])
 lesson.finish(next: "lesson 3, the connection state machine and the closing handshake.")

@@ -156,13 +156,18 @@ wire.run()
 lesson.heading("A fragmented message with a ping in the middle (§5.4, §5.5.2)")
 lesson.say(
   """
-  The client streams a message in three parts, and pings between the second and the third. The \
-  server's application sees the ping at once (and its Connection answers with a pong carrying \
-  the same payload, §5.5.3), but the message only when its last fragment arrives:
+  The client streams a message in three parts, and pings between the second and the third. \
+  Each frame reaches the server in a read of its own, as it would when the parts are sent \
+  some time apart. The server's application sees the ping at once (and its Connection answers \
+  with a pong carrying the same payload, §5.5.3), but the message only when its last fragment \
+  arrives:
   """)
 try! wire.client.sendFragment(text: "Hel", isLast: false)
+wire.run()
 try! wire.client.sendFragment(text: "lo, ", isLast: false)
+wire.run()
 try! wire.client.ping(ByteBuffer(string: "are you there?"))
+wire.run()
 try! wire.client.sendFragment(text: "world", isLast: true)
 wire.run()
 
@@ -173,7 +178,8 @@ lesson.say(
   Either side may start closing by sending a close frame with a status code and an optional \
   reason. The other side answers with a close frame, echoing the code (§5.5.1), and after that \
   neither sends anything more. Then the TCP connection goes: the server closes it first, so \
-  that the TIME_WAIT state (which ties up the closing side's port for minutes) lands on the \
+  that the TIME_WAIT state (which keeps the closing side's address and port pair reserved for \
+  twice the maximum segment lifetime, 60 s on Linux) lands on the \
   server, not on a client that may need to reconnect soon (§7.1.1). The client waits for the \
   server's FIN, and closes its end only then, or when a timeout passes.
 
@@ -249,7 +255,9 @@ lesson.say(
   """
   The codes an endpoint may send, and the ones it only reports. The "on the wire" column is \
   CloseCode.isValidOnWire, the same check the Connection applies to every close frame it \
-  receives (a close frame with any other code is a protocol error, 1002).
+  receives. RFC 6455 (§7.4) only says which codes an endpoint may send; failing a received \
+  close frame that carries any other code, with 1002, is a choice WSLab makes (it is what the \
+  Autobahn|Testsuite's cases 7.9.x expect).
   """)
 let codes: [UInt16] = [
   1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 0, 999, 2999, 3000,
@@ -266,20 +274,67 @@ lesson.box(
   "Common misconceptions",
   [
     "1000 is normal closure, the code for \"we are done\", not an error. Errors are 1002 (protocol), 1007 (invalid data), 1009 (too big), 1011 (server failure) and friends.",
-    "0 is not a close code. Codes start at 1000; 0–999 are unused, and a close frame carrying one is a protocol error.",
+    "0 is not a close code. Codes start at 1000; 0–999 are unused (§7.4.2), so no endpoint may send one. WSLab fails a close frame carrying one with 1002.",
     "1005 (no status), 1006 (abnormal closure) and 1015 (TLS failure) are never sent on the wire: an endpoint reports them to its application when a close frame had no code, or when there was no close frame at all.",
     "A close frame is not the end of the TCP connection. Data frames already in flight may still arrive after you sent yours; the server closes TCP after the closing handshake.",
   ])
 
-lesson.say(
-  """
-  Exercises
-  1. Let the server start the closing handshake instead (`server.close(code: .goingAway)`). Who \
-  sends the first FIN now? Does anything else change?
-  2. Send two pings in a row before the server reads anything, and configure the server with \
-  `pongPolicy: .latestPerRead`. How many pongs come back, and which payload do they carry? Why \
-  does RFC 6455 §5.5.3 allow this?
-  3. In section 5, what would happen if the server processed the frame after the bad one? Find \
-  the line in Connection.swift that stops it.
-  """)
+// Exercise answers, computed with two more Connections wired by hand.
+/// Frames in `bytes`, as a client decodes them.
+func framesSent(byServer bytes: ByteBuffer?) -> [Frame] {
+  var decoder = FrameDecoder(role: .client)
+  if let bytes { decoder.append(bytes) }
+  var frames: [Frame] = []
+  while let frame = try? decoder.next() { frames.append(frame) }
+  return frames
+}
+var closer = Connection(openWith: .init(role: .server))
+var closed = Connection(openWith: .init(role: .client), random: SeededRandom(seed: 7))
+try! closer.close(code: .goingAway)
+closed.receive(closer.takeOutbound()!)
+closer.receive(closed.takeOutbound()!)
+let firstFIN = closer.shouldCloseTransport && !closed.shouldCloseTransport ? "the server" : "not the server"
+var lazy = Connection(openWith: .init(role: .server, pongPolicy: .latestPerRead))
+var pinger = Connection(openWith: .init(role: .client), random: SeededRandom(seed: 8))
+try! pinger.ping(ByteBuffer(string: "one"))
+try! pinger.ping(ByteBuffer(string: "two"))
+lazy.receive(pinger.takeOutbound()!)
+let pongs = framesSent(byServer: lazy.takeOutbound()).filter { $0.header.opcode == .pong }
+let pongPayloads = pongs.map { Trace.quoted($0.payload.readableBytesView) }.joined(separator: ", ")
+lesson.exercises([
+  Exercise(
+    """
+    Let the server start the closing handshake instead (`server.close(code: .goingAway)`). Who \
+    sends the first FIN now? Does anything else change?
+    """,
+    answer: """
+      Still \(firstFIN): once its close frame is answered, the server's Connection asks for TCP \
+      to be closed (shouldCloseTransport), while the client's waits for the server's FIN \
+      (§7.1.1). What changes is who waits for an answer: the server's close frame carries 1001, \
+      the client echoes it, and the server's close timer now runs.
+      """),
+  Exercise(
+    """
+    Send two pings in a row before the server reads anything, and configure the server with \
+    `pongPolicy: .latestPerRead`. How many pongs come back, and which payload do they carry? Why \
+    does RFC 6455 §5.5.3 allow this?
+    """,
+    answer: """
+      \(pongs.count) pong\(pongs.count == 1 ? "" : "s"), carrying \(pongPayloads): the payload of the \
+      last ping of the read. §5.5.3 lets an endpoint that has not yet answered earlier pings \
+      answer only the most recent one, which caps the work a flood of pings can cause.
+      """),
+  Exercise(
+    """
+    In section 5, what would happen if the server processed the frame after the bad one? Find \
+    the line in Connection.swift that stops it.
+    """,
+    answer: """
+      It would act on bytes from a peer that already broke the protocol: deliver a message after \
+      failing the connection, or read payload bytes as a header. §7.1.7 says to stop processing \
+      input. In Sources/Connection/Connection.swift, receive(_:) drops every byte in the holding \
+      and closed phases (`case .holding, .closed:`), and FrameDecoder stays failed after its \
+      first error.
+      """),
+])
 lesson.finish(next: "lesson 4, compression (permessage-deflate).")

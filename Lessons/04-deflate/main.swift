@@ -20,7 +20,7 @@ var lesson = Lesson(number: 4, title: "compression (permessage-deflate)")
   let result = DeflateDissector.dissect(bytes, history: history)
   lesson.say(note)
   lesson.table(
-    ["bits", "read", "element", "meaning"],
+    ["bits", "binary", "element", "meaning"],
     result.elements.map { e in
       let range = e.bitCount <= 1 ? "\(e.bitOffset)" : "\(e.bitOffset)–\(e.bitOffset + e.bitCount - 1)"
       return [range, e.bits, elementName(e.kind), e.meaning]
@@ -49,7 +49,7 @@ func elementName(_ kind: DeflateElement.Kind) -> String {
 func frameRecord(_ payload: ByteBuffer, title: String) -> TraceRecord {
   let log = TraceLog()
   var out = ByteBuffer()
-  FrameEncoder(direction: .serverToClient, observer: log).encode(
+  FrameEncoder(direction: .serverToClient, observer: log, allowedRSV: 0x40).encode(
     opcode: .text, rsv: 0x40, payload: payload, into: &out)
   var record = log.records[0]
   record.title = title
@@ -71,6 +71,14 @@ lesson.say(
 
   The extension must be negotiated in the opening handshake; without it RSV1 is a protocol \
   error (lesson 2).
+
+  DEFLATE combines two ideas. LZ77 replaces a string that occurred recently by a \
+  back-reference, "copy L bytes from D bytes back", into a window of the last 32 KiB at most \
+  (the window that context takeover keeps between messages). Huffman coding then writes each \
+  symbol (a literal byte, a length, a distance, the end of a block) with a variable number of \
+  bits, fewer for frequent symbols; a "fixed" block uses a code table defined once in RFC 1951 \
+  §3.2.6, a "dynamic" block sends its own table first (§3.2.7). Both are read bit by bit \
+  below.
   """)
 
 // MARK: - 2
@@ -153,7 +161,7 @@ lesson.show(frameRecord(first, title: "frame: compressed text \"Hello\" (RSV1 se
 dissect(
   firstBytes + PerMessageDeflate.tail,
   note:
-    "The payload with 00 00 ff ff appended, read bit by bit. DEFLATE packs fields from the least significant bit of each byte; Huffman codes are read one bit at a time, most significant first (RFC 1951 §3.1.1):"
+    "The payload with 00 00 ff ff appended, read bit by bit from the least significant bit of each byte (RFC 1951 §3.1.1). The binary column shows each number (BFINAL, BTYPE, LEN, extra bits) as its value, most significant bit first, although numbers are packed least significant bit first: BTYPE=01 arrives as 1, then 0. Huffman codes are shown in the order their bits arrive:"
 )
 lesson.say(
   """
@@ -161,8 +169,10 @@ lesson.say(
   starting at 00110000, so 'H' (0x48) is 00110000 + 0x48 = 01111000. End-of-block is the \
   7-bit code 0000000. Then the sync flush: a stored block (BTYPE=00) with BFINAL=0, padding to \
   the next byte, LEN=0 and its complement NLEN=0xffff — the four bytes 00 00 ff ff that the \
-  sender removed. A receiver that forgot to append them would still decode "Hello" from this \
-  block, but the inflater would never see the block boundary.
+  sender removed. A receiver that forgot to append them would still get "Hello" out of this \
+  message, but its inflater would stop inside the stored block's header, waiting for LEN and \
+  NLEN. With context takeover the next message's first four bytes would then be read as LEN \
+  and NLEN, and inflating fails (zlib: "invalid stored block lengths") or produces garbage.
   """)
 
 // MARK: - 4
@@ -171,8 +181,9 @@ lesson.say(
   """
   The server sends "Hello" a second time. With context takeover its compressor still holds \
   the first "Hello" in its window, so the message becomes the literal 'H' and one \
-  back-reference: "copy 4 bytes from 5 bytes back" (zlib never starts a match on the first \
-  byte after a flush, so the H stays a literal):
+  back-reference: "copy 4 bytes from 5 bytes back". Why is the H not part of the match? The \
+  only earlier "H" sits at position 0 of zlib's window, and zlib's hash chains use 0 to mean \
+  "no earlier string", so a match that starts at position 0 is never found:
   """)
 let second = try! sender.compress(ByteBuffer(string: "Hello"), isLast: true)
 let secondBytes = Array(second.readableBytesView)
@@ -186,6 +197,18 @@ dissect(
 let fresh = PerMessageDeflate(parameters: DeflateParameters(serverNoContextTakeover: true), isServer: true)
 _ = try! fresh.compress(ByteBuffer(string: "Hello"), isLast: true)
 let again = Array(try! fresh.compress(ByteBuffer(string: "Hello"), isLast: true).readableBytesView)
+var shifted = PerMessageDeflate(parameters: DeflateParameters(), isServer: true)
+let shiftedFirst = Array(try! shifted.compress(ByteBuffer(string: "xHello"), isLast: true).readableBytesView)
+let shiftedSecond = Array(try! shifted.compress(ByteBuffer(string: "Hello"), isLast: true).readableBytesView)
+lesson.say(
+  """
+  Had the first message been "xHello" (\(shiftedFirst.hexString)), its "H" would sit at \
+  position 1, and the second "Hello" becomes a single match of all 5 bytes, starting on the \
+  first byte after the flush: \(shiftedSecond.hexString).
+  """)
+dissect(
+  shiftedSecond + PerMessageDeflate.tail, history: Array("xHello".utf8),
+  note: "Read with \"xHello\" as history:")
 lesson.say(
   """
   With server_no_context_takeover the compressor forgets its window after each message, and \
@@ -195,6 +218,12 @@ lesson.say(
 
 // MARK: - 5
 lesson.heading("What context takeover is worth: a chat in JSON")
+lesson.say(
+  """
+  Ten chat messages in JSON, as a chat application would send them one by one, each \
+  compressed by a compressor that keeps its window (takeover) and by one that forgets it \
+  after every message:
+  """)
 let chat = [
   #"{"type":"join","room":"general","user":"ada"}"#,
   #"{"type":"message","room":"general","user":"ada","text":"Hello everyone!"}"#,
@@ -219,19 +248,23 @@ for (i, message) in chat.enumerated() {
   rows.append([String(i + 1), String(raw), String(a), String(b)])
 }
 rows.append(["all", String(totals.0), String(totals.1), String(totals.2)])
+for (i, message) in chat.enumerated() { lesson.line("\(i + 1 < 10 ? " " : "")\(i + 1)  \(message)") }
+lesson.line()
 lesson.table(["message", "JSON bytes", "with takeover", "no takeover"], rows)
 lesson.say(
   """
   Payload bytes only (each frame adds 2 to 14 bytes of header). Alone, a short JSON message \
   barely compresses: the keys and values are new to the compressor. With context takeover, \
   everything the previous messages said ("type", "room", "general", user names) becomes a \
-  short back-reference. The price is memory: each side keeps a window of up to 32 KiB per \
-  direction per connection (plus the compressor's own state, about 256 KiB at zlib's default \
-  settings), which is why a server may ask for smaller windows or no context takeover.
+  short back-reference. The price is memory, for as long as the connection lives: at zlib's \
+  default settings a compressor needs about 256 KiB (2^(15+2) + 2^(8+9) bytes for windowBits \
+  15 and memLevel 8, the 32 KiB window included) and a decompressor about 32 KiB of window plus \
+  7 KiB (zlib's zconf.h), on each side that compresses or inflates. That is why a server may \
+  ask for smaller windows or no context takeover.
   """)
 
 // MARK: - 6
-lesson.heading("A decompression bomb, refused with 1009 (RFC 7692 §8.1)")
+lesson.heading("A decompression bomb, refused with 1009 (RFC 6455 §10.4, RFC 7692 §8)")
 lesson.say(
   """
   DEFLATE can express long runs in a few bits, so a small message can inflate to gigabytes. A \
@@ -273,17 +306,73 @@ lesson.box(
     "Compression is per message, not per frame: RSV1 is set on the first frame only, and the fragments of a message form one DEFLATE stream.",
     "Control frames (ping, pong, close) are never compressed; RSV1 on one is a protocol error (1002).",
     "The 00 00 ff ff at the end of each message is removed by the sender and appended by the receiver: it is not a delimiter on the wire.",
-    "Compression is not free of risk: compressing secrets together with data an attacker controls lets the attacker guess the secret from the compressed size (CRIME, BREACH; RFC 7692 §9). Do not compress messages that mix them.",
+    "Compression is not free of risk: compressing secrets together with data an attacker controls lets the attacker guess the secret from the compressed size (CRIME, BREACH; RFC 7692 §8). Do not compress messages that mix them.",
   ])
 
-lesson.say(
-  """
-  Exercises
-  1. Compress "Hello, Hello" as one message. Which element does the reader show for the second \
-  "Hello", and what are its length and distance?
-  2. Run section 5 with `DeflateOptions(compressionLevel: 1)` and with 9. How much do the totals \
-  change?
-  3. Why must a client that offered `server_max_window_bits=10` fail the connection when the \
-  server answers with `server_max_window_bits=12`?
-  """)
+// Exercise answers, computed by the codec and the Trace layer's DEFLATE reader.
+let twice = try! PerMessageDeflate(parameters: DeflateParameters(), isServer: true).compress(
+  ByteBuffer(string: "Hello, Hello"), isLast: true)
+let twiceElements = DeflateDissector.dissect(Array(twice.readableBytesView) + PerMessageDeflate.tail).elements
+let twiceSymbols = twiceElements.compactMap { element -> String? in
+  switch element.kind {
+  case .literal(let byte): "'\(Character(Unicode.Scalar(byte)))'"
+  case .match(let length, let distance): "a match of length \(length), distance \(distance)"
+  default: nil
+  }
+}
+func chatTotals(level: Int) -> (Int, Int) {
+  let options = DeflateOptions(compressionLevel: level)
+  let keep = PerMessageDeflate(parameters: DeflateParameters(), options: options, isServer: true)
+  let forget = PerMessageDeflate(
+    parameters: DeflateParameters(serverNoContextTakeover: true), options: options, isServer: true)
+  var totals = (0, 0)
+  for message in chat {
+    totals.0 += try! keep.compress(ByteBuffer(string: message), isLast: true).readableBytes
+    totals.1 += try! forget.compress(ByteBuffer(string: message), isLast: true).readableBytes
+  }
+  return totals
+}
+let levels = [1, 6, 9].map { ($0, chatTotals(level: $0)) }
+let levelText = levels.map { "level \($0.0): \($0.1.0) with takeover, \($0.1.1) without" }.joined(separator: "; ")
+let windowVerdict: String
+do {
+  let offered = DeflateOptions(serverMaxWindowBits: 10)
+  let answer = try ExtensionHeader.parse(["permessage-deflate; server_max_window_bits=12"])[0]
+  _ = try PerMessageDeflateNegotiation.validate(response: answer, offered: offered)
+  windowVerdict = "WSLab's client accepts it (unexpected!)"
+} catch {
+  windowVerdict = "WSLab's client refuses it: \(error)"
+}
+lesson.exercises([
+  Exercise(
+    """
+    Compress "Hello, Hello" as one message. Which elements does the reader show for the second \
+    "Hello", and what are their length and distance?
+    """,
+    answer: """
+      The reader shows \(twiceSymbols.joined(separator: ", ")). The second "Hello" is the literal \
+      'H' and a match for "ello": the first "H" sits at position 0 of the window, which zlib's \
+      hash chains cannot point to (section 4).
+      """),
+  Exercise(
+    """
+    Run section 5 with `DeflateOptions(compressionLevel: 1)` and with 9. How much do the totals \
+    change?
+    """,
+    answer: """
+      Hardly: \(levelText) (payload bytes). Short messages give the compressor little to choose \
+      between; the window kept by context takeover matters far more than the level.
+      """),
+  Exercise(
+    """
+    Why must a client that offered `server_max_window_bits=10` fail the connection when the \
+    server answers with `server_max_window_bits=12`?
+    """,
+    answer: """
+      The client sized its inflater for a 1 KiB window (2^10), but the server announces it may \
+      point up to 4 KiB back, further than the client keeps: the client could not resolve those \
+      back-references. RFC 7692 §7.1.2.1 lets the server answer with an equal or smaller value \
+      only, and a response the client cannot accept fails the connection (§7.1). \(windowVerdict).
+      """),
+])
 lesson.finish(next: "lesson 5, a real server on the wire.")

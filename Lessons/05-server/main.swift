@@ -235,18 +235,46 @@ lesson.box(
   "Common misconceptions",
   [
     "A WebSocket is not HTTP after the handshake: no headers per message, and the server may send at any time.",
-    "Keepalive pings are not part of the application's messages: the Connection answers them; the application only sees that the connection stays open.",
+    "Keepalive pings are not application messages: the client's Connection answers each ping by itself, and the server's application is not asked to. The server's trace shows the answer arrive (app ← pong): the pong is reported as an event, but it is not a message, and nothing in the application has to handle it for the connection to stay open.",
     "The client does not close TCP first after a close handshake; the server does (§7.1.1). A client that waits forever is protected by a timeout.",
   ])
 
-lesson.say(
-  """
-  Exercises
-  1. Run `wslab serve --mode chat --trace` and connect two `wslab connect ws://127.0.0.1:9001/lobby` \
-  in other terminals; type in one. Find your messages in the trace.
-  2. Open http://127.0.0.1:9001/ in a browser: which extension did it negotiate? Compare the \
-  trace with and without `--no-deflate`.
-  3. Run `wslab connect --long-poll http://127.0.0.1:9001 --trace --send hello`. Which headers \
-  could the client leave out?
-  """)
+lesson.exercises([
+  Exercise(
+    """
+    Run `wslab serve --mode chat --trace` and connect two `wslab connect ws://127.0.0.1:9001/lobby` \
+    in other terminals; type in one. Find your messages in the trace.
+    """,
+    answer: """
+      Each message shows up twice, as in section 2: the frame your client sent, on its \
+      connection ([c1], client → server, masked, with the payload unmasked in the annotation), \
+      and the frame the server sent on to the other member ([c2], server → client, unmasked). \
+      Your own client gets nothing back: chat mode sends a message to the others in the room.
+      """,
+    check: "wslab serve --mode chat --trace"),
+  Exercise(
+    """
+    Open http://127.0.0.1:9001/ in a browser: which extension did it negotiate? Compare the \
+    trace with and without `--no-deflate`.
+    """,
+    answer: """
+      The browser's request offers permessage-deflate (Chromium: `permessage-deflate; \
+      client_max_window_bits`), and the server's 101 accepts it in Sec-WebSocket-Extensions; \
+      the browser's frames then carry RSV1 and a compressed payload, and the trace shows them \
+      inflated. With `--no-deflate` the 101 has no Sec-WebSocket-Extensions line and every \
+      payload travels as plain text, with RSV1 clear.
+      """),
+  Exercise(
+    """
+    Run `wslab connect --long-poll http://127.0.0.1:9001 --trace --send hello`. Which headers \
+    could the client leave out, and which could it not?
+    """,
+    answer: """
+      Only Content-Type: the server treats the body as bytes whatever it says. Host is required \
+      in every HTTP/1.1 request (RFC 9112 §3.2), and Content-Length tells the server where the \
+      body of the POST ends (RFC 9112 §6.2). A browser would add many more (User-Agent, Accept, \
+      cookies) to every request: the cost section 6 measured, and lesson 6 again.
+      """,
+    check: "wslab connect --long-poll http://127.0.0.1:9001 --trace --send hello"),
+])
 lesson.finish(next: "lesson 6, WebSocket against long polling, measured.")

@@ -29,6 +29,8 @@ public struct Lesson {
   public let siteDirectory: String?
   /// `--trace-json FILE`: every record the lesson showed, as a JSON array (for the site's test).
   public let traceJSONPath: String?
+  /// `--exercises-markdown FILE`: the exercises and answers as Markdown (for the README).
+  public let exercisesPath: String?
   /// Everything the lesson emitted so far.
   public private(set) var blocks: [DocumentBlock] = []
   private var section = 0
@@ -55,6 +57,7 @@ public struct Lesson {
     self.htmlPath = value("--html", example: "\(slug).html")
     self.siteDirectory = value("--site", example: "site")
     self.traceJSONPath = value("--trace-json", example: "\(slug).json")
+    self.exercisesPath = value("--exercises-markdown", example: "exercises.md")
     if arguments.contains("--help") || arguments.contains("-h") {
       print(
         """
@@ -66,6 +69,7 @@ public struct Lesson {
           --site DIR   write the page as DIR/NN-topic.html and the index as DIR/index.html
                        (`make site` runs every lesson with --site site)
           --trace-json FILE  every traced record shown, as JSON, in page order
+          --exercises-markdown FILE  the exercises with their answers, as Markdown
         Text fits 80 columns, or $COLUMNS when it is set (60 at least).
         """)
       exit(0)
@@ -141,6 +145,14 @@ public struct Lesson {
   /// A table with a header row and aligned columns.
   public mutating func table(_ header: [String], _ rows: [[String]]) {
     emit(.table(header: header, rows: rows))
+  }
+
+  /// The lesson's exercises with their answers (kept in its README too: `make golden` writes them
+  /// there, and a test checks the README has them).
+  public mutating func exercises(_ exercises: [Exercise]) {
+    let slug = LessonNavigation.lessons.first { $0.number == number }?.slug ?? "lesson-\(number)"
+    emit(.exercises(exercises, answers: "Lessons/\(slug)/README.md"))
+    if let exercisesPath { Self.writeFile(Exercise.markdown(exercises), to: exercisesPath) }
   }
 
   /// A boxed aside, for misconceptions and rules worth remembering.

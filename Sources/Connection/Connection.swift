@@ -267,7 +267,7 @@ public struct Connection {
     self.lastReceived = now
     self.decoder = FrameDecoder(
       configuration: .init(role: configuration.role, maxFrameSize: configuration.maxFrameSize), observer: observer)
-    self.encoder = FrameEncoder(direction: configuration.role.sendDirection, observer: observer)
+    self.encoder = FrameEncoder(direction: configuration.role.sendDirection, observer: observer, allowedRSV: 0)
     self.assembler = MessageAssembler(configuration: .init(maxMessageSize: configuration.maxMessageSize))
     self.observer = observer
   }
@@ -279,6 +279,7 @@ public struct Connection {
     precondition(extensions.count <= 64, "at most 64 extensions")
     self.extensions = extensions
     decoder.configuration.allowedRSV = extensions.reduce(0) { $0 | $1.reservedBits }
+    encoder.allowedRSV = decoder.configuration.allowedRSV
   }
 
   // MARK: output

@@ -8,16 +8,26 @@ import Trace
 public enum FrameAnnotator {
   static let section = "RFC 6455 §5.2"
 
-  public static func record(for wire: [UInt8], direction: TraceDirection = .unspecified) -> TraceRecord {
+  /// - Parameters:
+  ///   - direction: who sent the frame. The MASK bit is explained against it (clients must mask,
+  ///     servers must not); `.unspecified` when nobody knows (a hex dump).
+  ///   - allowedRSV: the RSV bits negotiated extensions define (RSV1 = 0x40 with
+  ///     permessage-deflate), or nil when unknown. With RSV1 set, the payload is explained as
+  ///     compressed only when RSV1 is allowed.
+  public static func record(
+    for wire: [UInt8], direction: TraceDirection = .unspecified, allowedRSV: UInt8? = nil
+  ) -> TraceRecord {
     guard let header = FrameHeaderFields(reading: wire) else {
       return TraceRecord(title: "frame: no bytes", direction: direction, bytes: wire)
     }
-    return record(for: wire, header: header, direction: direction)
+    return record(for: wire, header: header, direction: direction, allowedRSV: allowedRSV)
   }
 
   /// Explains `header`, the fields ``FrameHeaderFields`` read from the start of `wire`, and the
   /// payload after it.
-  static func record(for wire: [UInt8], header: FrameHeaderFields, direction: TraceDirection) -> TraceRecord {
+  static func record(
+    for wire: [UInt8], header: FrameHeaderFields, direction: TraceDirection, allowedRSV: UInt8?
+  ) -> TraceRecord {
     var fields: [TraceField] = []
     var summary: [String] = []
     let b0 = header.byte0
@@ -32,12 +42,7 @@ public enum FrameAnnotator {
     fields.append(
       TraceField(
         range: 0..<1, bits: 0x70, name: "RSV1-3", value: Trace.bitPattern(b0, mask: 0x70).filter { $0 != "." },
-        meaning: rsv == 0
-          ? "reserved bits, 0 unless an extension defines them"
-          : (rsv == 0x40
-            ? "RSV1 set: a compressed message if permessage-deflate was negotiated (RFC 7692 §6), else 1002"
-            : "reserved bits set: only a negotiated extension may set them, else 1002"),
-        section: section))
+        meaning: rsvMeaning(rsv, allowedRSV: allowedRSV), section: section))
     let opMeaning: String
     switch opcode {
     case .continuation: opMeaning = "continuation: the next fragment of the message in progress"
@@ -61,10 +66,7 @@ public enum FrameAnnotator {
     fields.append(
       TraceField(
         range: 1..<2, bits: 0x80, name: "MASK", value: masked ? "1" : "0",
-        meaning: masked
-          ? "payload is masked; a 4-byte key follows the length (client → server)"
-          : "payload is not masked (server → client)",
-        section: "RFC 6455 §5.1"))
+        meaning: maskMeaning(masked, direction: direction), section: "RFC 6455 §5.1"))
     let lengthMeaning: String
     switch length7 {
     case 126: lengthMeaning = "126: the length is in the next 2 bytes (16-bit)"
@@ -88,12 +90,13 @@ public enum FrameAnnotator {
           title: "frame: \(opcode.name) (header incomplete)", direction: direction, bytes: wire, fields: fields)
       }
       var meaning = "payload length \(extended) bytes, \(extBytes * 8)-bit big-endian (network byte order)"
+      // §5.2 tells the sender to use the minimal form; failing a longer one is WSLab's choice.
       if extBytes == 2 && extended < 126 {
-        meaning = "\(extended) fits in 7 bits: non-minimal encoding, fail with 1002"
+        meaning = "\(extended) fits in 7 bits: not the minimal form a sender must use; WSLab fails with 1002"
       } else if extBytes == 8 && extended & (1 << 63) != 0 {
-        meaning = "most significant bit set: invalid, fail with 1002"
+        meaning = "most significant bit set, which §5.2 forbids: fail with 1002"
       } else if extBytes == 8 && extended <= 0xffff {
-        meaning = "\(extended) fits in 16 bits: non-minimal encoding, fail with 1002"
+        meaning = "\(extended) fits in 16 bits: not the minimal form a sender must use; WSLab fails with 1002"
       }
       fields.append(
         TraceField(
@@ -132,7 +135,7 @@ public enum FrameAnnotator {
         TraceField(
           range: offset..<(offset + 2), name: "status code", value: String(code.rawValue),
           meaning: (masked ? "masked; " : "") + code.name
-            + (code.isValidOnWire ? "" : " — not allowed on the wire, fail with 1002"),
+            + (code.isValidOnWire ? "" : " — a code no endpoint may send (§7.4); WSLab fails with 1002"),
           section: "RFC 6455 §7.4"))
       if present > 2 {
         fields.append(
@@ -145,11 +148,14 @@ public enum FrameAnnotator {
       let value: String
       let meaning: String
       switch opcode {
-      case .text where rsv & 0x40 != 0, .binary where rsv & 0x40 != 0:
+      case .text where rsv & 0x40 != 0 && allowedRSV.map({ $0 & 0x40 != 0 }) ?? true,
+        .binary where rsv & 0x40 != 0 && allowedRSV.map({ $0 & 0x40 != 0 }) ?? true:
         value = "\(length) bytes"
         meaning =
           (masked ? "masked; " : "")
-          + "compressed with permessage-deflate (RSV1): the receiver inflates it first" + partial
+          + (allowedRSV == nil
+            ? "compressed with permessage-deflate if it was negotiated (RSV1), else the frame is invalid"
+            : "compressed with permessage-deflate (RSV1): the receiver inflates it first") + partial
       case .binary:
         value = "\(length) bytes"
         meaning = (masked ? "masked binary data" : "binary data") + partial
@@ -169,6 +175,11 @@ public enum FrameAnnotator {
       }
       if opcode != .binary && length > 0 { summary.append(Trace.quoted(payload, limit: 24)) }
     }
+    if rsv & 0x40 != 0, let allowedRSV, allowedRSV & 0x40 == 0, opcode == .text || opcode == .binary,
+      let last = fields.indices.last, fields[last].name == "payload", length > 0
+    {
+      fields[last].meaning += "; not compressed: no extension was negotiated, so RSV1 means nothing here"
+    }
     var flags: [String] = []
     if !fin { flags.append("FIN=0") }
     if rsv & 0x40 != 0 { flags.append("RSV1") }
@@ -176,5 +187,35 @@ public enum FrameAnnotator {
     flags.append("\(wire.count) bytes")
     let title = "frame: " + summary.joined(separator: " ") + " (" + flags.joined(separator: ", ") + ")"
     return TraceRecord(title: title, direction: direction, bytes: wire, fields: fields)
+  }
+
+  static func rsvMeaning(_ rsv: UInt8, allowedRSV: UInt8?) -> String {
+    if rsv == 0 { return "reserved bits, 0 unless an extension defines them" }
+    if let allowedRSV {
+      if rsv & ~allowedRSV != 0 {
+        return rsv & ~allowedRSV == 0x40
+          ? "RSV1 set, but no negotiated extension defines it: fail with 1002"
+          : "reserved bits set that no negotiated extension defines: fail with 1002"
+      }
+      return rsv == 0x40
+        ? "RSV1 set: a compressed message (permessage-deflate, RFC 7692 §6)"
+        : "reserved bits set, as a negotiated extension defines them"
+    }
+    return rsv == 0x40
+      ? "RSV1 set: a compressed message if permessage-deflate was negotiated (RFC 7692 §6), else 1002"
+      : "reserved bits set: only a negotiated extension may set them, else 1002"
+  }
+
+  /// MASK against who really sent the frame: every client frame is masked, no server frame is
+  /// (RFC 6455 §5.1); the receiver fails the connection otherwise.
+  static func maskMeaning(_ masked: Bool, direction: TraceDirection) -> String {
+    switch (direction, masked) {
+    case (.clientToServer, true): return "payload is masked, as every client frame must be; the key follows the length"
+    case (.clientToServer, false): return "not masked, but a client must mask every frame: the server fails with 1002"
+    case (.serverToClient, false): return "payload is not masked: a server never masks"
+    case (.serverToClient, true): return "masked, but a server must not mask: the client fails with 1002"
+    case (_, true): return "payload is masked; a 4-byte key follows the length (only clients mask)"
+    case (_, false): return "payload is not masked (only clients mask)"
+    }
   }
 }

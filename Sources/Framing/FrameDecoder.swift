@@ -253,7 +253,8 @@ public struct FrameDecoder {
     guard observer != nil else { return }
     // The whole frame has arrived: its record goes out with its first part still waiting (the
     // header, when it came in this read).
-    let record = FrameAnnotator.record(for: traceWire, direction: configuration.role.peer.sendDirection)
+    let record = FrameAnnotator.record(
+      for: traceWire, direction: configuration.role.peer.sendDirection, allowedRSV: configuration.allowedRSV)
     let waiting = headerEntryOfFrame.flatMap { $0 >= entriesBefore + entryIndex ? $0 : nil }
     traceRecords[waiting ?? (entriesBefore + entries.count - 1)] = record
     headerEntryOfFrame = nil
@@ -267,7 +268,8 @@ public struct FrameDecoder {
     // The offending frame as far as it arrived (the stash holds its start when it began in an
     // earlier read), with at most 125 payload bytes.
     let wire = Array((stash + UnsafeRawBufferPointer(rebasing: raw[start...])).prefix(14 + 125))
-    var record = FrameAnnotator.record(for: wire, direction: configuration.role.peer.sendDirection)
+    var record = FrameAnnotator.record(
+      for: wire, direction: configuration.role.peer.sendDirection, allowedRSV: configuration.allowedRSV)
     record.title = "invalid frame: " + error.reason
     traceRecords[entriesBefore + entries.count - 1] = record
   }
@@ -310,7 +312,8 @@ public struct FrameDecoder {
     guard let observer, case .payload = state, headerEntryOfFrame.map({ $0 < entriesBefore + entryIndex }) ?? false
     else { return }
     var record = FrameAnnotator.record(
-      for: Array(traceWire.prefix(14 + 125)), direction: configuration.role.peer.sendDirection)
+      for: Array(traceWire.prefix(14 + 125)), direction: configuration.role.peer.sendDirection,
+      allowedRSV: configuration.allowedRSV)
     record.title = "invalid frame: " + error.reason
     observer.record(.bytes(record))
     headerEntryOfFrame = nil

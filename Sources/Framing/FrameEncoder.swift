@@ -12,10 +12,16 @@ public struct FrameEncoder {
   public var direction: TraceDirection
   /// Receives a record for every frame encoded. With none, encoding allocates nothing for tracing.
   public var observer: (any TraceObserver)?
+  /// The RSV bits negotiated extensions define, for the annotation (nil: unknown; the encoder
+  /// writes whatever bits it is given either way).
+  public var allowedRSV: UInt8?
 
-  public init(direction: TraceDirection = .unspecified, observer: (any TraceObserver)? = nil) {
+  public init(
+    direction: TraceDirection = .unspecified, observer: (any TraceObserver)? = nil, allowedRSV: UInt8? = nil
+  ) {
     self.direction = direction
     self.observer = observer
+    self.allowedRSV = allowedRSV
   }
 
   /// Appends one frame to `buffer`. The payload is copied once and masked in place.
@@ -59,7 +65,7 @@ public struct FrameEncoder {
           key.apply(to: UnsafeMutableRawBufferPointer(rebasing: raw[p...]))
         }
       }
-      observer.record(.bytes(FrameAnnotator.record(for: wire, direction: direction)))
+      observer.record(.bytes(FrameAnnotator.record(for: wire, direction: direction, allowedRSV: allowedRSV)))
     }
     if let key = header.maskingKey {
       buffer.applyMask(key, at: payloadStart - buffer.readerIndex, length: buffer.writerIndex - payloadStart)

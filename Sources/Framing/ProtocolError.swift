@@ -89,7 +89,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
     case .closePayloadTooShort, .invalidCloseReason: "RFC 6455 §5.5.1"
     case .invalidCloseCode: "RFC 6455 §7.4"
     case .compressedControlFrame, .compressedContinuation: "RFC 7692 §6.1"
-    case .decompressedMessageTooLarge: "RFC 7692 §8.1, RFC 6455 §10.4"
+    case .decompressedMessageTooLarge: "RFC 6455 §10.4, RFC 7692 §8"
     case .invalidCompressedData: "RFC 7692 §6.2"
     }
   }
@@ -112,7 +112,7 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
       return "frame from the server is masked (MASK = 1); a server must not mask"
     case .nonMinimalLength(let length, let lengthBytes):
       return
-        "length \(length) sent in \(lengthBytes == 2 ? "the 16-bit" : "the 64-bit") form; the minimal number of bytes must be used"
+        "length \(length) sent in \(lengthBytes == 2 ? "the 16-bit" : "the 64-bit") form; a sender must use the minimal number of bytes, and WSLab refuses any other"
     case .lengthHighBitSet:
       return "64-bit payload length has its most significant bit set"
     case .frameTooLarge(let length, let limit):
@@ -134,7 +134,8 @@ public struct ProtocolError: Error, Equatable, Sendable, CustomStringConvertible
     case .closePayloadTooShort:
       return "close frame with a 1-byte payload; a status code takes 2 bytes"
     case .invalidCloseCode(let code):
-      return "close code \(code) (\(CloseCode(rawValue: code).name)) must not be sent in a close frame"
+      return
+        "close code \(code) (\(CloseCode(rawValue: code).name)) must not be sent in a close frame, and WSLab refuses it"
     case .invalidCloseReason(let offset):
       return "close reason is not valid UTF-8 (byte \(offset) of the reason)"
     case .invalidUTF8(let offset):

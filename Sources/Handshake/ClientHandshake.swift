@@ -87,6 +87,7 @@ public struct ClientHandshake {
     self.expectedAccept = WebSocketAccept.value(forKey: key)
     self.observer = observer
     self.parser = HTTPResponseParser(maxHeadBytes: maxResponseHeadBytes, observer: observer)
+    self.parser.expectedAccept = expectedAccept
   }
 
   /// A handshake whose 16 key bytes come from `generator`.

@@ -34,6 +34,9 @@ public struct HTTPHeadParser<Head: HTTPMessageHead> {
   public var maxHeadBytes: Int
   /// When set, each completed head is reported as a ``TraceRecord``.
   public var observer: (any TraceObserver)?
+  /// For a client's response parser: the accept value the client expects, so the trace says
+  /// whether the response's Sec-WebSocket-Accept matches it.
+  public var expectedAccept: String?
 
   private var buffer: [UInt8] = []
   private var lineStart = 0
@@ -125,7 +128,8 @@ public struct HTTPHeadParser<Head: HTTPMessageHead> {
         .bytes(
           HandshakeTrace.record(
             forHead: buffer,
-            direction: Head.recipient == .server ? .clientToServer : .serverToClient)))
+            direction: Head.recipient == .server ? .clientToServer : .serverToClient,
+            expectedAccept: expectedAccept)))
     }
     buffer = []
     lineStart = 0

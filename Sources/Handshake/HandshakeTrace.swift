@@ -16,8 +16,13 @@ public enum HandshakeTrace {
   }
 
   /// The annotated record for a request or response head (and what follows it).
+  ///
+  /// `expectedAccept`: the Sec-WebSocket-Accept value the client computed from its key, when the
+  /// record is of a response the client checks; the accept line is then explained as matching it
+  /// or not.
   public static func record(
-    forHead bytes: [UInt8], direction: TraceDirection, purpose: Purpose = .webSocketHandshake
+    forHead bytes: [UInt8], direction: TraceDirection, purpose: Purpose = .webSocketHandshake,
+    expectedAccept: String? = nil
   ) -> TraceRecord {
     var fields: [TraceField] = []
     var start = 0
@@ -49,7 +54,7 @@ public enum HandshakeTrace {
                   ? "200 OK: the body is the message"
                   : status == 204
                     ? "204 No Content: nothing to deliver (accepted, or no message in time)" : "the status",
-                section: "RFC 9112 §4")
+                section: status == 200 ? "RFC 9110 §15.3.1" : status == 204 ? "RFC 9110 §15.3.5" : "RFC 9112 §4")
               : statusLineField(range: range, text: text, status: status))
         } else {
           title = (purpose == .http ? "HTTP request: " : "HTTP request head: ") + text
@@ -73,6 +78,16 @@ public enum HandshakeTrace {
             meaning: "an empty line ends the head", section: "RFC 9112 §2.1"))
       } else {
         var field = headerField(range: range, content: content, isResponse: isResponse, status: status)
+        if let expectedAccept, isResponse, HTTPSyntax.lowercased(field.name) == "sec-websocket-accept" {
+          if field.value == expectedAccept {
+            field.meaning = "base64(SHA-1(key + GUID)), the value the client computed: the server read the key"
+            field.section = "RFC 6455 §4.2.2"
+          } else {
+            field.meaning =
+              "not base64(SHA-1(key + GUID)), which is \(expectedAccept): the client fails the connection"
+            field.section = "RFC 6455 §4.1"
+          }
+        }
         if purpose == .http && field.section == nil { field.meaning = "a header field this exchange does not need" }
         if purpose == .http && HTTPSyntax.lowercased(field.name) == "host" {
           field.meaning = "the server's host and port; required in every HTTP/1.1 request"
@@ -108,9 +123,18 @@ public enum HandshakeTrace {
     case let s?: meaning = "\(s): the server refused the handshake; the connection stays HTTP"
     case nil: meaning = "not a valid status line"
     }
-    return TraceField(
-      range: range, name: "status line", value: text, meaning: meaning,
-      section: status == 101 ? "RFC 6455 §4.2.2" : "RFC 6455 §4.1")
+    // 101: §4.2.2. A refusal: the server's reasons are in §4.2.1 (400), §4.2.2 and §10.2 (403 for
+    // an Origin), §4.2.2 and §4.4 (426 with the versions it speaks); any other status the client
+    // handles as HTTP (§4.1).
+    let section: String
+    switch status {
+    case 101: section = "RFC 6455 §4.2.2"
+    case 400: section = "RFC 6455 §4.2.1"
+    case 403: section = "RFC 6455 §4.2.2, §10.2"
+    case 426: section = "RFC 6455 §4.2.2, §4.4"
+    default: section = "RFC 6455 §4.1"
+    }
+    return TraceField(range: range, name: "status line", value: text, meaning: meaning, section: section)
   }
 
   static func headerField(range: Range<Int>, content: ArraySlice<UInt8>, isResponse: Bool, status: Int?)

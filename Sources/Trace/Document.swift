@@ -22,8 +22,41 @@ public enum DocumentBlock: Sendable, Equatable {
   case box(title: String, items: [String])
   /// One step of a two-lane sequence diagram. Consecutive steps form one diagram.
   case diagram(DiagramStep)
+  /// Exercises with their answers. The text edition prints the questions and says where the
+  /// answers are (`answers`: the lesson's README); the HTML edition folds each answer under its
+  /// question.
+  case exercises([Exercise], answers: String)
   /// The closing line, naming the next lesson if there is one.
   case end(number: Int, next: String?)
+}
+
+/// An exercise, its answer (computed by the codec where it can be), and a command that checks it.
+public struct Exercise: Sendable, Equatable {
+  public var question: String
+  public var answer: String
+  /// A command the learner can run to check the answer (`wslab decode …`), if there is one.
+  public var check: String?
+
+  public init(_ question: String, answer: String, check: String? = nil) {
+    self.question = question
+    self.answer = answer
+    self.check = check
+  }
+
+  /// The exercises as Markdown for a README: numbered questions, each answer folded in a
+  /// `<details>` element (GitHub renders it closed).
+  public static func markdown(_ exercises: [Exercise]) -> String {
+    var out = ""
+    for (i, exercise) in exercises.enumerated() {
+      let indent = String(repeating: " ", count: "\(i + 1). ".count)
+      out += "\(i + 1). " + exercise.question + "\n\n"
+      out += indent + "<details><summary>Answer</summary>\n\n"
+      out += indent + exercise.answer + "\n\n"
+      if let check = exercise.check { out += indent + "Check: `" + check + "`\n\n" }
+      out += indent + "</details>\n\n"
+    }
+    return out
+  }
 }
 
 /// A step of a sequence diagram between two endpoints (left: client, right: server).
@@ -88,6 +121,20 @@ public struct DocumentTextRenderer: Sendable {
       case .note(let side, let text): return diagram.note(side, text) + "\n"
       case .gap: return diagram.lanes + "\n"
       }
+    case .exercises(let exercises, let answers):
+      var out = bold("Exercises") + "\n"
+      for (i, exercise) in exercises.enumerated() {
+        let marker = "\(i + 1). "
+        out += Trace.wrap(
+          exercise.question, width: width, first: marker,
+          rest: String(repeating: " ", count: marker.count)
+        ).map { $0 + "\n" }.joined()
+      }
+      out += "\n"
+      out += Trace.wrap(
+        "Answers: in \(answers), and folded under each exercise in the HTML edition (make site).", width: width
+      ).map { $0 + "\n" }.joined()
+      return out + "\n"
     case .end(let number, let next):
       return String(repeating: "=", count: width) + "\n"
         + Trace.wrap("End of lesson \(number)." + (next.map { " Next: \($0)" } ?? ""), width: width)

@@ -248,6 +248,19 @@ public struct HTMLRenderer: Sendable {
       case .box(let t, let items):
         body += "<aside class=\"box\"><h3>\(Self.inline(t))</h3><ul>"
         body += items.map { "<li>\(Self.inline($0))</li>" }.joined() + "</ul></aside>\n"
+      case .exercises(let exercises, _):
+        if sectionOpen { body += "</section>\n" }
+        sectionOpen = true
+        toc.append(("exercises", "Exercises"))
+        body += "<section id=\"exercises\" class=\"exercises\"><h2><a class=\"anchor\" href=\"#exercises\">✎</a> "
+        body += "Exercises</h2>\n<ol>"
+        for exercise in exercises {
+          body += "<li><p>\(Self.inline(exercise.question))</p><details><summary>Answer</summary>"
+          body += "<p>\(Self.inline(exercise.answer))</p>"
+          if let check = exercise.check { body += "<p>Check: <code>\(Self.escape(check))</code></p>" }
+          body += "</details></li>\n"
+        }
+        body += "</ol>\n"
       case .end(let n, let next):
         if sectionOpen { body += "</section>\n" }
         sectionOpen = false
@@ -583,6 +596,8 @@ public struct HTMLRenderer: Sendable {
     .seq .gap{height:.6rem}
     .seq .dissect figure{margin:.4rem 0}
     footer{margin-top:3rem;border-top:1px solid var(--line);color:var(--mute)}
+    .exercises li{margin:.8rem 0} details{margin:.3rem 0 .3rem 1rem} summary{cursor:pointer;color:var(--link)}
+    details p{margin:.3rem 0}
     ol.lessons li{margin:.8rem 0}
     ol.lessons p{margin:.2rem 0;color:var(--mute)}
     @media (max-width:40rem){body{font-size:15px}main{padding:.6rem .7rem 3rem}nav.toc ol{columns:1}}
@@ -594,6 +609,7 @@ public struct HTMLRenderer: Sendable {
     (function(){
     var all=document.getElementById('annotate-all');
     if(all){all.addEventListener('change',function(){document.body.classList.toggle('all',all.checked);});}
+    window.addEventListener('beforeprint',function(){document.querySelectorAll('details').forEach(function(d){d.open=true;});});
     function noteOf(g){var r=g.closest('figure.rec');return r&&r.querySelector('.note[data-g="'+g.dataset.g+'"]');}
     document.addEventListener('click',function(e){var g=e.target.closest&&e.target.closest('button.g');if(!g)return;\
     var n=noteOf(g);if(!n)return;var open=!n.classList.contains('open');n.classList.toggle('open',open);\

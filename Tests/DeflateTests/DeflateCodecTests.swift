@@ -34,6 +34,20 @@ final class DeflateCodecTests: XCTestCase {
       try noTakeover.compress(hello, isLast: true).array, hexBytes("f2 48 cd c9 c9 07 00"), "§7.2.3.2, no takeover")
   }
 
+  /// Lesson 4's explanation of why the second "Hello" keeps a literal H: not a rule about the
+  /// first byte after a flush (with "xHello" first, the whole "Hello" is one match right after the
+  /// flush), but zlib's hash chains, which use position 0 as "no match".
+  func testAMatchCanStartRightAfterAFlushButNotAtWindowPositionZero() throws {
+    let sender = codec()
+    XCTAssertEqual(
+      try sender.compress(ByteBuffer(string: "xHello"), isLast: true).array, hexBytes("aa f0 48 cd c9 c9 07 00"))
+    XCTAssertEqual(try sender.compress(hello, isLast: true).array, hexBytes("02 13 00 00"), "one match, length 5")
+    let fresh = codec()
+    XCTAssertEqual(
+      try fresh.compress(ByteBuffer(string: "Hello, Hello"), isLast: true).array,
+      hexBytes("f2 48 cd c9 c9 d7 51 f0 00 51 00 00"), "'H' literal again: the first H is at position 0")
+  }
+
   func testInflatesEveryRFCExample() throws {
     func inflate(_ parts: [String], into receiver: PerMessageDeflate) throws -> String {
       var out = ByteBuffer()

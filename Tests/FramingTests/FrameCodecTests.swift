@@ -333,7 +333,8 @@ final class FrameCodecTests: XCTestCase {
     let error = ProtocolError(.nonMinimalLength(length: 5, lengthBytes: 2), streamOffset: 2)
     XCTAssertEqual(
       error.description,
-      "1002 protocol error: length 5 sent in the 16-bit form; the minimal number of bytes must be used (RFC 6455 §5.2)")
+      "1002 protocol error: length 5 sent in the 16-bit form; a sender must use the minimal number of bytes, and WSLab refuses any other (RFC 6455 §5.2)"
+    )
     XCTAssertEqual(
       ProtocolError(.invalidUTF8(messageOffset: 3)).description,
       "1007 invalid payload data: text message is not valid UTF-8 (byte 3 of the message cannot continue a valid sequence) (RFC 6455 §8.1)"

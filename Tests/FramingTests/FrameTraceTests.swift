@@ -125,11 +125,49 @@ final class FrameTraceTests: XCTestCase {
         0     81                       1.......  FIN      1        final fragment: this frame ends the message  §5.2
                                        .000....  RSV1-3   000      reserved bits, 0 unless an extension defines them  §5.2
                                        ....0001  opcode   0x1      text frame: the message is UTF-8 text  §5.2
-        1     05                       0.......  MASK     0        payload is not masked (server → client)  §5.1
+        1     05                       0.......  MASK     0        payload is not masked: a server never masks  §5.1
                                        .0000101  length   5        payload length: 5 bytes (0–125 fit in 7 bits)  §5.2
         2     48 65 6c 6c 6f                     payload  "Hello"  application data
 
       """
     XCTAssertEqual(TraceRenderer().render(record), expected)
+  }
+
+  /// MASK is explained against who really sent the frame, and a violation is named, whatever the
+  /// bit says (an unmasked frame is not "server → client" when a client sent it).
+  func testMaskIsAnnotatedFromTheRealDirection() {
+    func mask(_ wire: String, _ direction: TraceDirection) -> String {
+      FrameAnnotator.record(for: hex(wire), direction: direction).fields.first { $0.name == "MASK" }!.meaning
+    }
+    let unmasked = "81 05 48 65 6c 6c 6f"
+    let masked = "81 85 37 fa 21 3d 7f 9f 4d 51 58"
+    XCTAssertEqual(mask(unmasked, .serverToClient), "payload is not masked: a server never masks")
+    XCTAssertEqual(
+      mask(unmasked, .clientToServer), "not masked, but a client must mask every frame: the server fails with 1002")
+    XCTAssertEqual(
+      mask(masked, .clientToServer), "payload is masked, as every client frame must be; the key follows the length")
+    XCTAssertEqual(mask(masked, .serverToClient), "masked, but a server must not mask: the client fails with 1002")
+    XCTAssertFalse(mask(unmasked, .unspecified).contains("→"))
+    XCTAssertFalse(mask(masked, .unspecified).contains("→"))
+  }
+
+  /// RSV1 set: the payload is "compressed" only where an extension allows RSV1; with none
+  /// negotiated it is shown as what it is, and RSV1 as the violation.
+  func testRSV1IsAnnotatedFromTheNegotiation() {
+    let wire = hex("c1 05 48 65 6c 6c 6f")
+    let plain = FrameAnnotator.record(for: wire, direction: .serverToClient, allowedRSV: 0)
+    XCTAssertEqual(
+      plain.fields.first { $0.name == "RSV1-3" }?.meaning,
+      "RSV1 set, but no negotiated extension defines it: fail with 1002")
+    let payload = plain.fields.first { $0.name == "payload" }!
+    XCTAssertEqual(payload.value, "\"Hello\"")
+    XCTAssertFalse(payload.meaning.hasPrefix("compressed"), payload.meaning)
+    XCTAssertTrue(payload.meaning.contains("not compressed"), payload.meaning)
+    let deflated = FrameAnnotator.record(for: hex("c1 07 f2 48 cd c9 c9 07 00"), allowedRSV: 0x40)
+    XCTAssertEqual(
+      deflated.fields.first { $0.name == "payload" }?.meaning,
+      "compressed with permessage-deflate (RSV1): the receiver inflates it first")
+    let unknown = FrameAnnotator.record(for: wire)
+    XCTAssertTrue(unknown.fields.first { $0.name == "payload" }!.meaning.contains("if it was negotiated"))
   }
 }

@@ -63,4 +63,41 @@ final class HandshakeTraceTests: XCTestCase {
       XCTAssertEqual(next, garbage.count)
     }
   }
+
+  /// The accept line is explained by what is really there: the client's parser knows the value it
+  /// expects, and says whether the response carries it (the MD5 myth of lesson 1 is refused).
+  func testAcceptLineIsExplainedAgainstTheExpectedValue() throws {
+    let options = ClientHandshake.Options(host: "server.example.com", path: "/chat")
+    func acceptField(_ accept: String) throws -> TraceField {
+      let log = TraceLog()
+      var client = ClientHandshake(options: options, keyBytes: Array("the sample nonce".utf8), observer: log)
+      let response =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Accept: \(accept)\r\n\r\n"
+      _ = try? client.feed(Array(response.utf8))
+      let record = try XCTUnwrap(log.records.first { $0.direction == .serverToClient })
+      return try XCTUnwrap(record.fields.first { $0.name == "Sec-WebSocket-Accept" })
+    }
+    let right = try acceptField("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+    XCTAssertTrue(right.meaning.contains("the value the client computed"), right.meaning)
+    XCTAssertEqual(right.section, "RFC 6455 §4.2.2")
+    let md5 = try acceptField("fI/F95pFHyUax3HLt0ktmQ==")
+    XCTAssertEqual(
+      md5.meaning,
+      "not base64(SHA-1(key + GUID)), which is s3pPLMBiTxaQ9kYGzzhZRbK+xOo=: the client fails the connection")
+    XCTAssertEqual(md5.section, "RFC 6455 §4.1")
+  }
+
+  /// Refusals cite the section that gives the server its reason; HTTP statuses cite RFC 9110.
+  func testStatusLinesCiteTheirSections() {
+    func section(_ head: String, purpose: HandshakeTrace.Purpose = .webSocketHandshake) -> String? {
+      HandshakeTrace.record(forHead: Array(head.utf8), direction: .serverToClient, purpose: purpose).fields.first?
+        .section
+    }
+    XCTAssertEqual(section("HTTP/1.1 426 Upgrade Required\r\n\r\n"), "RFC 6455 §4.2.2, §4.4")
+    XCTAssertEqual(section("HTTP/1.1 400 Bad Request\r\n\r\n"), "RFC 6455 §4.2.1")
+    XCTAssertEqual(section("HTTP/1.1 403 Forbidden\r\n\r\n"), "RFC 6455 §4.2.2, §10.2")
+    XCTAssertEqual(section("HTTP/1.1 200 OK\r\n\r\n", purpose: .http), "RFC 9110 §15.3.1")
+    XCTAssertEqual(section("HTTP/1.1 204 No Content\r\n\r\n", purpose: .http), "RFC 9110 §15.3.5")
+  }
 }

@@ -36,7 +36,7 @@ final class DecodeCommandTests: XCTestCase {
         0     81                       1.......  FIN          1            final fragment: this frame ends the message  §5.2
                                        .000....  RSV1-3       000          reserved bits, 0 unless an extension defines them  §5.2
                                        ....0001  opcode       0x1          text frame: the message is UTF-8 text  §5.2
-        1     85                       1.......  MASK         1            payload is masked; a 4-byte key follows the length (client → server)  §5.1
+        1     85                       1.......  MASK         1            payload is masked, as every client frame must be; the key follows the length  §5.1
                                        .0000101  length       5            payload length: 5 bytes (0–125 fit in 7 bits)  §5.2
         2     37 fa 21 3d                        masking key  37 fa 21 3d  payload byte i is XORed with key byte i mod 4  §5.3
         6     7f 9f 4d 51 58                     payload      "Hello"      masked payload, unmasked: "Hello"
