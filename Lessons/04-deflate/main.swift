@@ -24,7 +24,7 @@ var lesson = Lesson(number: 4, title: "compression (permessage-deflate)")
     result.elements.map { e in
       let range = e.bitCount <= 1 ? "\(e.bitOffset)" : "\(e.bitOffset)–\(e.bitOffset + e.bitCount - 1)"
       return [range, e.bits, elementName(e.kind), e.meaning]
-    })
+    }, bitColumn: 1)
   lesson.line("decoded: \(Trace.quoted(result.output))" + (result.error.map { "  (stopped: \($0))" } ?? ""))
   lesson.line()
 }

@@ -142,9 +142,10 @@ public struct Lesson {
     emit(.diagram(step))
   }
 
-  /// A table with a header row and aligned columns.
-  public mutating func table(_ header: [String], _ rows: [[String]]) {
-    emit(.table(header: header, rows: rows))
+  /// A table with a header row and aligned columns; `bitColumn` holds bits (drawn as bit cells in
+  /// the HTML edition).
+  public mutating func table(_ header: [String], _ rows: [[String]], bitColumn: Int? = nil) {
+    emit(.table(header: header, rows: rows, bitColumn: bitColumn))
   }
 
   /// The lesson's exercises with their answers (kept in its README too: `make golden` writes them

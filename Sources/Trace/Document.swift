@@ -16,8 +16,9 @@ public enum DocumentBlock: Sendable, Equatable {
   /// A trace event: a record of annotated bytes, a state change or a note. `source` names where
   /// it came from when several connections are traced together (`c1`: shown as `[c1]`).
   case trace(TraceEvent, source: String? = nil)
-  /// A table with a header row.
-  case table(header: [String], rows: [[String]])
+  /// A table with a header row. `bitColumn`: a column of bits (`0 01`, groups separated by
+  /// spaces), which the HTML edition draws as rows of bit cells.
+  case table(header: [String], rows: [[String]], bitColumn: Int? = nil)
   /// An aside: a myth corrected, a rule worth remembering.
   case box(title: String, items: [String])
   /// One step of a two-lane sequence diagram. Consecutive steps form one diagram.
@@ -109,7 +110,7 @@ public struct DocumentTextRenderer: Sendable {
       var prefixed = records
       prefixed.linePrefix += "[\(source)] "
       return prefixed.render(event)
-    case .table(let header, let rows):
+    case .table(let header, let rows, _):
       return table(header, rows)
     case .box(let title, let items):
       return box(title, items)

@@ -133,6 +133,19 @@ public struct HTMLRenderer: Sendable {
     return out + "</div>"
   }
 
+  /// A string of bits (`0 01`, `0000010 00100 0`) as bit cells, one group per space-separated
+  /// word; anything that is not a bit (hex bytes, `…`) stays text.
+  static func bitCells(_ text: String) -> String {
+    let groups = text.split(separator: " ")
+    guard !groups.isEmpty, groups.allSatisfy({ $0.allSatisfy { $0 == "0" || $0 == "1" } }) else {
+      return escape(text)
+    }
+    return "<span class=\"bitgroups\" aria-label=\"bits \(escape(text))\">"
+      + groups.map { group in
+        "<span class=\"bitrow\">" + group.map { "<i class=\"on\">\($0)</i>" }.joined() + "</span>"
+      }.joined(separator: " ") + "</span>"
+  }
+
   /// Eight cells, most significant bit first: the field's bits show their value, others a dot.
   private func bitRow(_ byte: UInt8, mask: UInt8) -> String {
     var out = "<span class=\"bitrow\" aria-label=\"bits \(Trace.bitPattern(byte, mask: mask))\">"
@@ -240,10 +253,16 @@ public struct HTMLRenderer: Sendable {
         } else {
           body += render(event, id: "", source: source)
         }
-      case .table(let header, let rows):
+      case .table(let header, let rows, let bitColumn):
         body += "<div class=\"tw\"><table><thead><tr>"
         body += header.map { "<th>\(Self.inline($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for row in rows { body += "<tr>" + row.map { "<td>\(Self.inline($0))</td>" }.joined() + "</tr>" }
+        for row in rows {
+          body += "<tr>"
+          for (i, cell) in row.enumerated() {
+            body += i == bitColumn ? "<td>\(Self.bitCells(cell))</td>" : "<td>\(Self.inline(cell))</td>"
+          }
+          body += "</tr>"
+        }
         body += "</tbody></table></div>\n"
       case .box(let t, let items):
         body += "<aside class=\"box\"><h3>\(Self.inline(t))</h3><ul>"
@@ -578,6 +597,7 @@ public struct HTMLRenderer: Sendable {
     .note .off{color:var(--mute);min-width:2.5em}
     .note .v{font-weight:600}
     .bitrow{display:inline-flex;gap:1px}
+    .bitgroups{display:inline-flex;flex-wrap:wrap;gap:.15rem .5rem;max-width:24rem}
     .bitrow i{display:inline-block;width:1.1em;text-align:center;border:1px solid var(--line);border-radius:2px;\
     background:var(--bg)}
     .bitrow i.on{color:var(--fg);font-weight:700}
