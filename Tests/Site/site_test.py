@@ -92,6 +92,14 @@ def visible_notes(driver):
         "return Array.from(document.querySelectorAll('.note')).filter(n => n.offsetParent !== null).length")
 
 
+def save_screenshot(driver, folder, name):
+    """The whole page (annotations on where there are records), for a person to review."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1100, max(1400, min(16000, height)))
+    driver.save_screenshot(os.path.join(folder, name.replace(".html", ".png")))
+    driver.set_window_size(1100, 1400)
+
+
 def check_page(driver, report, path, trace, screenshots):
     name = os.path.basename(path)
     url = urljoin("file:", pathname2url(os.path.abspath(path)))
@@ -151,10 +159,7 @@ def check_page(driver, report, path, trace, screenshots):
         report.check(f"{name}: 'annotate all' shows all {total} annotations", visible_notes(driver) == total,
                      f"{visible_notes(driver)} visible")
         if screenshots:
-            driver.set_window_size(1100, max(1400, min(16000, driver.execute_script(
-                "return document.documentElement.scrollHeight"))))
-            driver.save_screenshot(os.path.join(screenshots, name.replace(".html", ".png")))
-            driver.set_window_size(1100, 1400)
+            save_screenshot(driver, screenshots, name)
         driver.find_element(By.ID, "annotate-all").click()
 
         target = info["recordIds"][len(trace) // 2]
@@ -173,6 +178,9 @@ def check_page(driver, report, path, trace, screenshots):
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         report.check(f"{name}: printed, every annotation is expanded", printed == total,
                      f"{printed} of {total} visible in print media")
+
+    elif screenshots:
+        save_screenshot(driver, screenshots, name)
 
     driver.set_window_size(390, 844)
     overflow = driver.execute_script(
