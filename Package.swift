@@ -102,7 +102,9 @@ let package = Package(
     ),
     .executableTarget(
       name: "Lesson02",
-      dependencies: ["LessonSupport", "Framing", "Trace", .product(name: "NIOCore", package: "swift-nio")],
+      dependencies: [
+        "LessonSupport", "Connection", "Framing", "Trace", .product(name: "NIOCore", package: "swift-nio"),
+      ],
       path: "Lessons/02-framing",
       exclude: ["README.md"],
       swiftSettings: swiftSettings

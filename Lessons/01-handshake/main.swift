@@ -215,6 +215,31 @@ reject(
 
 lesson.say(
   """
+  Break it, line by line: every line of the RFC's request removed, and every line the server \
+  checks given a wrong value, each variant through the same ServerHandshake (with an Origin \
+  policy that allows http://example.com). This is `wslab break --handshake`:
+  """)
+let handshakeBreaks = HandshakeBreaker.variants(
+  of: ClientHandshake(options: rfcOptions, keyBytes: rfcNonce).requestBytes(),
+  policy: ServerHandshakePolicy(originPolicy: { $0 == "http://example.com" }))
+lesson.table(
+  ["change", "status", "why", "rule"],
+  handshakeBreaks.map { v in
+    guard let error = v.error else { return [v.change, String(v.status), "still accepted", ""] }
+    return [v.change, String(v.status), error.message, TraceRenderer.compact(error.section)]
+  })
+let stillAccepted = handshakeBreaks.filter { $0.status == 101 }.map(\.change)
+lesson.say(
+  """
+  Still accepted: \(stillAccepted.joined(separator: ", ")) (the subprotocol line is an offer; \
+  without it the server picks none). Every other change fails a check, each with its status: \
+  400 for a request that is not \
+  a WebSocket handshake, 426 when the version is not 13 (with the versions the server speaks), \
+  403 when the Origin policy says no.
+  """)
+
+lesson.say(
+  """
   The client can be the one that refuses, too. Suppose a server computed the accept value with \
   MD5 instead of SHA-1 (a mistake some tutorials teach). The client compares, finds a \
   mismatch, and must fail the connection (§4.1):

@@ -3,6 +3,7 @@
 // Every byte below is produced by the real FrameEncoder or consumed by the real FrameDecoder and
 // MessageAssembler, and rendered from the trace records they report. Nothing is hand-formatted.
 
+import Connection
 import Framing
 import LessonSupport
 import NIOCore
@@ -282,6 +283,28 @@ lesson.say(
   lesson 3 shows the same choice for close codes no endpoint may send (§7.4).
   """)
 
+// MARK: - 7. Break it
+lesson.heading("Break it: every header bit of the masked \"Hello\", flipped")
+lesson.say(
+  """
+  Which rule guards which bit? Take the valid masked "Hello" of section 3 and flip its 16 \
+  header bits one at a time (bit 0 is FIN, the most significant bit of byte 0; bit 8 is MASK). \
+  Each variant goes through a real receiving Connection, the server's, as `wslab break` does:
+  """)
+let broken = try! FrameBreaker.variants(of: masked.bytes, bits: Array(0..<16))
+let brokenTable = FrameBreaker.rows(broken.variants)
+lesson.table(brokenTable.header, brokenTable.rows)
+let guarded = broken.variants.filter { if case .invalid = $0.outcome { true } else { false } }.count
+lesson.say(
+  """
+  \(guarded) of the 16 bits are guarded by a rule here: the reserved bits (no extension was \
+  negotiated), the opcode bits that make a reserved opcode or a continuation with nothing to \
+  continue, MASK (a client must mask), and two length bits that make the frame shorter, so \
+  that its last payload bytes are read as the next frame's header, which breaks a rule of its \
+  own. Clearing FIN is legal (the first fragment of a message), so is turning text into a ping; \
+  a longer length just waits for bytes. Try your own: `wslab break --all HEX` flips every bit.
+  """)
+
 lesson.box(
   "Common misconceptions",
   [
@@ -296,38 +319,18 @@ lesson.box(
 let header126 =
   FrameEncoder().frameBytes(opcode: .text, maskingKey: rfcKey, payload: [UInt8](repeating: 0x61, count: 126)).count
   - 126
-let headerBitNames = [
-  "FIN", "RSV1", "RSV2", "RSV3", "opcode bit 3", "opcode bit 2", "opcode bit 1", "opcode bit 0",
-  "MASK", "length bit 6", "length bit 5", "length bit 4", "length bit 3", "length bit 2", "length bit 1",
-  "length bit 0",
-]
-var failsWith1002: [String] = []
-var otherOutcomes: [String] = []
-for bit in 0..<16 {
-  var bytes = masked.bytes
-  bytes[bit / 8] ^= 0x80 >> UInt8(bit % 8)
-  var decoder = FrameDecoder(role: .server)
-  var assembler = MessageAssembler()
-  decoder.append(contentsOf: bytes)
-  var outcome = "no error: the server waits for more bytes"
-  do {
-    while let frame = try decoder.next() {
-      if let message = try assembler.append(frame) {
-        switch message {
-        case .text(let text): outcome = "no error: the text message \(Trace.quoted(Array(text.utf8)))"
-        case .ping: outcome = "no error: a ping, which the server answers with a pong"
-        default: outcome = "no error: a \(frame.header.opcode.name) frame"
-        }
-      } else {
-        outcome = "no error: the first fragment of a message"
-      }
-    }
-  } catch {
-    outcome = "\(error.closeCode.rawValue)"
+let keyBreaks = try! FrameBreaker.variants(of: masked.bytes, bits: [16, 26]).variants
+/// What the receiver made of the two key flips: the byte that replaced the "H" (when the server
+/// refused it), and the message delivered for the other flip.
+let keyFlips: (top: String, other: String) = {
+  var top = "a valid message (unexpected!)"
+  if case .invalid(let failure) = keyBreaks[0].outcome, failure.closeCode == .invalidPayloadData {
+    top = "\(Trace.hex(hello[0] ^ 0x80)) where the \"H\" was"
   }
-  let flipped = "\(headerBitNames[bit]) (\(Trace.hex(bytes[0])) \(Trace.hex(bytes[1])))"
-  if outcome == "1002" { failsWith1002.append(flipped) } else { otherOutcomes.append(flipped + " → " + outcome) }
-}
+  var other = "nothing (unexpected!)"
+  if case .valid(let what) = keyBreaks[1].outcome { other = String(what.dropFirst("delivers ".count)) }
+  return (top, other)
+}()
 lesson.exercises([
   Exercise(
     """
@@ -342,17 +345,17 @@ lesson.exercises([
     check: "wslab decode --from client 81 fe 00 7e 37 fa 21 3d"),
   Exercise(
     """
-    Flip one bit of the masked "Hello" (81 85 37 fa 21 3d 7f 9f 4d 51 58) so that a server \
-    rejects it with 1002 without touching the payload. Which bits can you choose?
+    Section 7 flipped the header bits. Flip the bits of the masking key instead (bits 16-47): \
+    why does the top bit of each key byte give 1007, while every other key bit just changes a \
+    letter of the message?
     """,
     answer: """
-      Flipping each of the 16 header bits and feeding the frame to a server's real decoder: \
-      \(failsWith1002.joined(separator: ", ")) fail with 1002. The others do not: \
-      \(otherOutcomes.joined(separator: "; ")). A length made shorter leaves payload bytes to be \
-      read as the next frame's header, so whether it fails depends on those bytes; a length made \
-      longer just waits for bytes that never come (until a timeout).
+      A key bit flips the same bit of every fourth unmasked byte. "Hello" is ASCII, whose bytes \
+      all have the top bit clear: flipping key bit 16 gives \(keyFlips.top), a lead byte without \
+      its continuation, so the text is not UTF-8 (1007, §8.1). The other bits keep the byte \
+      ASCII: bit 26 makes the "e" an "E", and the server delivers \(keyFlips.other).
       """,
-    check: "wslab decode c1 85 37 fa 21 3d 7f 9f 4d 51 58"),
+    check: "wslab break --bits 16-47 81 85 37 fa 21 3d 7f 9f 4d 51 58"),
   Exercise(
     """
     Split the fragmented stream of section 5 at other points (two chunks, or 3 bytes at a time). \

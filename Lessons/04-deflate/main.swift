@@ -175,6 +175,28 @@ lesson.say(
   and NLEN, and inflating fails (zlib: "invalid stored block lengths") or produces garbage.
   """)
 
+lesson.say(
+  """
+  Break it: flip RSV1 and the three bits of the first DEFLATE block header (BFINAL is the \
+  least significant bit of the first payload byte, BTYPE the next two) of this frame, and let \
+  a client that negotiated permessage-deflate receive each variant (`wslab break --deflate`):
+  """)
+let firstFrame = FrameEncoder().frameBytes(opcode: .text, rsv: 0x40, payload: first.readableBytesView)
+let deflateBreaks = try! FrameBreaker.variants(of: firstFrame, bits: [1, 21, 22, 23], from: .server, deflate: true)
+var deflateTable = FrameBreaker.rows(deflateBreaks.variants)
+let deflateNames = [21: "BTYPE bit 1", 22: "BTYPE bit 0", 23: "BFINAL"]
+for (i, variant) in deflateBreaks.variants.enumerated() {
+  if let name = deflateNames[variant.bit] { deflateTable.rows[i][2] = name }
+}
+lesson.table(deflateTable.header, deflateTable.rows)
+lesson.say(
+  """
+  Without RSV1 the compressed bytes are taken as the text itself, which is not UTF-8 (1007). \
+  BTYPE=11 is reserved and BTYPE=00 announces a stored block whose LEN and NLEN do not match: \
+  both are invalid DEFLATE data (1007). BFINAL=1 is legal too (RFC 7692 §7.2.3.4 has an \
+  example): "Hello" is then the last block of the stream.
+  """)
+
 // MARK: - 4
 lesson.heading("The same message again: context takeover (RFC 7692 §7.2.3.2)")
 lesson.say(

@@ -37,6 +37,8 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case httpVersionNotSupported(HTTPVersion)
     /// No Host header field.
     case missingHost
+    /// A Host header field with nothing in it: §4.2.1 wants the server's authority.
+    case emptyHost
     /// A header field that must appear once appeared `count` times.
     case duplicateHeader(name: String, count: Int)
     /// No Upgrade header field.
@@ -107,7 +109,7 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case .originRejected: return 403  // RFC 6455 §4.2.2 item 4
     case .malformedRequestLine, .malformedStatusLine, .obsoleteLineFolding, .missingColon,
       .whitespaceBeforeColon, .invalidHeaderName, .invalidHeaderValue, .methodNotGET,
-      .httpVersionTooOld, .missingHost, .duplicateHeader, .missingUpgrade, .upgradeNotWebSocket,
+      .httpVersionTooOld, .missingHost, .emptyHost, .duplicateHeader, .missingUpgrade, .upgradeNotWebSocket,
       .missingConnectionUpgrade, .missingKey, .invalidKey, .invalidSubprotocol,
       .malformedExtensionHeader, .unexpectedStatus, .missingAccept, .acceptMismatch,
       .subprotocolNotOffered, .multipleSubprotocols, .extensionNotOffered, .duplicateExtension,
@@ -130,7 +132,7 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case .httpVersionTooOld where !server: return "RFC 9112 §2.3"
     case .methodNotGET, .httpVersionTooOld: return "RFC 6455 §4.2.1 item 1"
     case .httpVersionNotSupported: return "RFC 9110 §15.6.6"
-    case .missingHost: return "RFC 6455 §4.2.1 item 2"
+    case .missingHost, .emptyHost: return "RFC 6455 §4.2.1 item 2"
     case .duplicateHeader(let name, _):
       switch HTTPSyntax.lowercased(name) {
       case "host": return "RFC 9112 §3.2"
@@ -189,6 +191,8 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
       return "expected HTTP/1.x, got \(version)"
     case .missingHost:
       return "expected a Host header field, found none"
+    case .emptyHost:
+      return "expected the server's authority (host and port) in Host, found an empty value"
     case .duplicateHeader(let name, let count):
       return "expected one \(name) header field, found \(count)"
     case .missingUpgrade:

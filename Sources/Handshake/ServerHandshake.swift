@@ -169,7 +169,8 @@ public struct ServerHandshake {
     if request.version < .http1_1 { throw fail(.httpVersionTooOld(request.version)) }
     guard request.method == "GET" else { throw fail(.methodNotGET(request.method)) }
     // Item 2.
-    guard try once("Host") != nil else { throw fail(.missingHost) }
+    guard let host = try once("Host") else { throw fail(.missingHost) }
+    guard !host.isEmpty else { throw fail(.emptyHost) }
     // Item 3.
     let upgrade = headers.values("Upgrade")
     guard !upgrade.isEmpty else { throw fail(.missingUpgrade) }

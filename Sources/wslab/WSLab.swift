@@ -14,7 +14,7 @@ struct WSLab: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "wslab",
     abstract: "WebSocket, byte by byte: a server, a client, and a tracer that shows every byte.",
-    subcommands: [Serve.self, Connect.self, Decode.self])
+    subcommands: [Serve.self, Connect.self, Decode.self, Break.self])
 }
 
 // MARK: - helpers

@@ -4,10 +4,10 @@ import XCTest
 /// `wslab decode` runs the bytes through a real receiving Connection: these check its verdicts
 /// (exit status and result line) and one full annotation byte for byte.
 final class DecodeCommandTests: XCTestCase {
-  func decode(_ arguments: [String]) throws -> (output: String, status: Int32) {
+  func decode(_ arguments: [String], command: String = "decode") throws -> (output: String, status: Int32) {
     let process = Process()
     process.executableURL = try LessonGoldenTests.binDirectory().appendingPathComponent("wslab")
-    process.arguments = ["decode"] + arguments
+    process.arguments = [command] + arguments
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
     process.environment = env
@@ -87,5 +87,36 @@ final class DecodeCommandTests: XCTestCase {
     let (bad, badStatus) = try decode(["8"])
     XCTAssertEqual(badStatus, 2)
     XCTAssertTrue(bad.contains("expected hex bytes"), bad)
+  }
+
+  /// `wslab break`: the header bits of the masked "Hello" by default, every bit with --all, a
+  /// handshake line by line with --handshake; a frame that is not valid is refused with status 2.
+  func testBreakCommand() throws {
+    let hello = ["81", "85", "37", "fa", "21", "3d", "7f", "9f", "4d", "51", "58"]
+    let (output, status) = try decode(hello, command: "break")
+    XCTAssertEqual(status, 0, output)
+    XCTAssertTrue(output.contains("1    0 40  RSV1"), output)
+    XCTAssertEqual(lastLine(output), "13 of 48 flips break a rule; the others are accepted or wait for bytes.")
+    let (all, _) = try decode(["--all"] + hello, command: "break")
+    XCTAssertTrue(lastLine(all).hasSuffix("of 88 flips break a rule; the others are accepted or wait for bytes."), all)
+    let (some, _) = try decode(["--bits", "8,13-14"] + hello, command: "break")
+    XCTAssertEqual(lastLine(some), "2 of 3 flips break a rule; the others are accepted or wait for bytes.")
+
+    let (invalid, invalidStatus) = try decode(["81", "05", "48"], command: "break")
+    XCTAssertEqual(invalidStatus, 2)
+    XCTAssertTrue(invalid.contains("the frame must be valid to break it"), invalid)
+    let (outside, outsideStatus) = try decode(["--bits", "99"] + hello, command: "break")
+    XCTAssertEqual(outsideStatus, 2)
+    XCTAssertTrue(outside.contains("bit 99 is outside the 11 bytes given"), outside)
+    let (badBits, badBitsStatus) = try decode(["--bits", "3-1"] + hello, command: "break")
+    XCTAssertEqual(badBitsStatus, 2)
+    XCTAssertTrue(badBits.contains("--bits takes numbers and ranges"), badBits)
+
+    let (handshake, handshakeStatus) = try decode(
+      ["--handshake", "--allow-origin", "http://example.com"], command: "break")
+    XCTAssertEqual(handshakeStatus, 0, handshake)
+    XCTAssertTrue(handshake.contains("Sec-WebSocket-Version: 8           426"), handshake)
+    XCTAssertTrue(handshake.contains("Origin: http://evil.example        403"), handshake)
+    XCTAssertTrue(handshake.contains("remove Sec-WebSocket-Protocol      101     still accepted"), handshake)
   }
 }
