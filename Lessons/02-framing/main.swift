@@ -305,6 +305,28 @@ lesson.say(
   a longer length just waits for bytes. Try your own: `wslab break --all HEX` flips every bit.
   """)
 
+// MARK: - 8. Step by step
+lesson.heading("Step by step: the masked \"Hello\", one byte at a time")
+lesson.say(
+  """
+  TCP may deliver a frame in any number of pieces, down to single bytes, so the decoder keeps \
+  its place between reads: in a header, with the fields it has so far, or in a payload, with \
+  the bytes still to come and the key byte the next one is unmasked with. Here the server's \
+  decoder gets the masked "Hello" one byte at a time; each row is read from its state after \
+  that byte (`wslab decode --step` does the same for any bytes; `--step` on this lesson shows \
+  one row at a time):
+  """)
+let stepped = FrameStepper.steps(masked.bytes)
+lesson.steps(
+  ["byte", "hex", "what the decoder knows now"],
+  stepped.steps.map { [String($0.index), Trace.hex($0.byte), $0.summary] })
+lesson.say(
+  """
+  The header is complete after byte 5, and each payload byte is unmasked the moment it \
+  arrives: the decoder never waits for the whole frame, and holds at most the 13 bytes of a \
+  header that arrived in pieces.
+  """)
+
 lesson.box(
   "Common misconceptions",
   [

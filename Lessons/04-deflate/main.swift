@@ -322,6 +322,26 @@ for event in log.drain() {
 }
 lesson.line()
 
+// MARK: - 7
+lesson.heading("Step by step: a compressed message, one byte at a time")
+lesson.say(
+  """
+  The frame of section 3, fed one byte at a time to a client that negotiated \
+  permessage-deflate. The frame decoder does not inflate anything: it hands each payload \
+  chunk on as it arrives, the extension inflates it straight into the message (appending \
+  00 00 ff ff when the message ends), and the application gets the text when the message is \
+  complete. Each row is read from the decoder's own state (`wslab decode --deflate --step`):
+  """)
+let steppedDeflate = FrameStepper.steps(firstFrame, from: .server, deflate: true)
+lesson.steps(
+  ["byte", "hex", "what the decoder knows now"],
+  steppedDeflate.steps.map { step in
+    let delivered = step.events.compactMap { event -> String? in
+      if case .note(let text) = event, text.hasPrefix("app ← ") { text } else { nil }
+    }
+    return [String(step.index), Trace.hex(step.byte), ([step.summary] + delivered).joined(separator: "; ")]
+  })
+
 lesson.box(
   "Common misconceptions",
   [

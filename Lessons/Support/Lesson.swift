@@ -20,6 +20,8 @@ public struct Lesson {
   public let title: String
   public let style: TraceRenderer.Style
   public let interactive: Bool
+  /// `--step`: step-by-step tables advance one row at a time on a terminal.
+  public let stepping: Bool
   /// Width in terminal columns that every line fits in: 80, or `$COLUMNS` when it is set.
   public let width: Int
   public let text: DocumentTextRenderer
@@ -44,6 +46,7 @@ public struct Lesson {
     let tty = isatty(STDOUT_FILENO) == 1
     self.style = (tty && !noColor) ? .ansi : .plain
     self.interactive = tty && isatty(STDIN_FILENO) == 1 && !arguments.contains("--no-pause")
+    self.stepping = arguments.contains("--step")
     self.width = Self.environment("COLUMNS").flatMap { Int($0) }.map { max(60, min($0, 400)) } ?? 80
     self.text = DocumentTextRenderer(width: width, style: style)
     func value(_ option: String, example: String) -> String? {
@@ -62,9 +65,10 @@ public struct Lesson {
       print(
         """
         Lesson \(number): \(title)
-        usage: Lesson\(number < 10 ? "0" : "")\(number) [--no-color] [--no-pause] [--html FILE]
+        usage: Lesson\(number < 10 ? "0" : "")\(number) [--no-color] [--no-pause] [--step] [--html FILE]
           --no-color   plain text (also when NO_COLOR is set or output is not a terminal)
           --no-pause   do not wait for Enter between sections (automatic when not a terminal)
+          --step       in step-by-step tables, show one byte at a time (Enter advances)
           --html FILE  also write the lesson as a self-contained web page
           --site DIR   write the page as DIR/NN-topic.html and the index as DIR/index.html
                        (`make site` runs every lesson with --site site)
@@ -154,6 +158,24 @@ public struct Lesson {
     let slug = LessonNavigation.lessons.first { $0.number == number }?.slug ?? "lesson-\(number)"
     emit(.exercises(exercises, answers: "Lessons/\(slug)/README.md"))
     if let exercisesPath { Self.writeFile(Exercise.markdown(exercises), to: exercisesPath) }
+  }
+
+  /// A step-by-step table (one row per byte fed to a decoder). With `--step` on a terminal the
+  /// rows appear one at a time, Enter advancing; elsewhere the whole table prints at once.
+  public mutating func steps(_ header: [String], _ rows: [[String]]) {
+    let block = DocumentBlock.table(header: header, rows: rows)
+    guard stepping && interactive else { return emit(block) }
+    blocks.append(block)
+    let lines = text.render(block).split(separator: "\n", omittingEmptySubsequences: false)
+    for (i, line) in lines.enumerated() {
+      // A row starts where its first column is not blank (wrapped cells continue indented).
+      if i > 2, line.count > 2, line.dropFirst(2).first != " " {
+        print(dim("  [Enter: next byte]"), terminator: "")
+        fflush(nil)
+        _ = readLine()
+      }
+      print(line)
+    }
   }
 
   /// A boxed aside, for misconceptions and rules worth remembering.

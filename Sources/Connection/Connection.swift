@@ -272,6 +272,10 @@ public struct Connection {
     self.observer = observer
   }
 
+  /// Where the frame decoder is in the bytes received so far (between frames, inside a header,
+  /// inside a payload, failed): its own state, for step-by-step views.
+  public var frameProgress: FrameDecoder.Progress { decoder.progress }
+
   /// Puts negotiated extensions in the frame pipeline (in negotiation order for sending, reverse
   /// for receiving, RFC 6455 §9.1). Call when OPEN, before any frame is exchanged — typically from
   /// the handshake result.

@@ -54,6 +54,17 @@ public enum WireDecoder {
     return bytes
   }
 
+  /// The extensions a receiver has when `deflate` says permessage-deflate was negotiated.
+  static func extensions(deflate: Bool, contextTakeover: Bool, receiver: Role) -> [any WebSocketExtension] {
+    guard deflate else { return [] }
+    let parameters = DeflateParameters(
+      serverNoContextTakeover: !contextTakeover, clientNoContextTakeover: !contextTakeover)
+    return [
+      PerMessageDeflateExtension(
+        PerMessageDeflate(parameters: parameters, options: DeflateOptions(), isServer: receiver == .server))
+    ]
+  }
+
   /// How the bytes ended.
   public enum Verdict: Sendable, Equatable {
     /// Every byte was part of a valid frame.
@@ -79,15 +90,7 @@ public enum WireDecoder {
   ) -> Report {
     let sender = sender ?? (bytes.count > 1 && bytes[1] & 0x80 != 0 ? .client : .server)
     let receiver = sender.peer
-    var extensions: [any WebSocketExtension] = []
-    if deflate {
-      let parameters = DeflateParameters(
-        serverNoContextTakeover: !contextTakeover, clientNoContextTakeover: !contextTakeover)
-      extensions = [
-        PerMessageDeflateExtension(
-          PerMessageDeflate(parameters: parameters, options: DeflateOptions(), isServer: receiver == .server))
-      ]
-    }
+    let extensions = Self.extensions(deflate: deflate, contextTakeover: contextTakeover, receiver: receiver)
     let log = TraceLog()
     var connection = Connection(
       openWith: Connection.Configuration(role: receiver), extensions: extensions, observer: log)

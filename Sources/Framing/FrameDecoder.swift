@@ -63,7 +63,7 @@ public struct FrameDecoder {
     case payload(ByteBuffer, endOfFrame: Bool)
   }
 
-  private enum State {
+  enum State {
     /// Reading a header. `stash` holds the part of it that came in an earlier read.
     case header
     /// Reading the payload of `header`: `remaining` bytes to go, and the next byte is unmasked
@@ -88,9 +88,9 @@ public struct FrameDecoder {
   /// offending bytes titled with the error.
   public var observer: (any TraceObserver)?
 
-  private var state = State.header
+  private(set) var state = State.header
   /// The start of a header that has not fully arrived (at most 13 bytes).
-  private var stash: [UInt8] = []
+  private(set) var stash: [UInt8] = []
   private var entries: [Entry] = []
   private var entryIndex = 0
   /// Bytes in `entries[entryIndex...]`.

@@ -27,6 +27,8 @@ struct Decode: ParsableCommand {
   @Flag(help: "permessage-deflate was negotiated: RSV1 marks a compressed message (RFC 7692).") var deflate = false
   @Flag(help: "With --deflate: the sender kept its compression context (context takeover) between messages.")
   var contextTakeover = false
+  @Flag(help: "Feed the bytes one at a time and show what the decoder knows after each (Enter advances on a terminal).")
+  var step = false
   @Argument(help: "Hex bytes (spaces, colons and 0x prefixes optional).") var hex: [String]
 
   func run() throws {
@@ -38,9 +40,46 @@ struct Decode: ParsableCommand {
     }
     let style: TraceRenderer.Style = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil ? .ansi : .plain
     let report = WireDecoder.decode(bytes, from: from, deflate: deflate, contextTakeover: contextTakeover, style: style)
+    if step {
+      stepThrough(bytes, style: style)
+      print(report.text.split(separator: "\n").last.map(String.init) ?? "", terminator: "\n")
+      let status: Int32 = if case .valid = report.verdict { 0 } else { 1 }
+      if status != 0 { Foundation.exit(status) }
+      return
+    }
     print(report.text, terminator: "")
     let status: Int32 = if case .valid = report.verdict { 0 } else { 1 }
     if status != 0 { Foundation.exit(status) }
+  }
+}
+
+extension Decode {
+  /// `--step`: one line per byte, read from the decoder's own state; the frames it completes and
+  /// what the receiver reports, as they happen. On a terminal each step waits for Enter.
+  func stepThrough(_ bytes: [UInt8], style: TraceRenderer.Style) {
+    let (sender, steps) = FrameStepper.steps(bytes, from: from, deflate: deflate, contextTakeover: contextTakeover)
+    let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+    let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) } ?? 80
+    var renderer = TraceRenderer(style: style, linePrefix: "      ")
+    renderer.width = max(60, width)
+    print("feeding \(bytes.count) bytes one at a time to the \(sender.peer.rawValue) (sent by the \(sender.rawValue)):")
+    for step in steps {
+      let lead = "byte \(step.index)".padding(toLength: 9, withPad: " ", startingAt: 0) + Trace.hex(step.byte) + "  "
+      for line in Trace.wrap(
+        step.summary, width: max(60, width), first: lead, rest: String(repeating: " ", count: lead.count))
+      {
+        print(line)
+      }
+      for event in step.events { print(renderer.render(event), terminator: "") }
+      if interactive && step.index < steps.count - 1 {
+        print("  [Enter: next byte]", terminator: "")
+        fflush(nil)
+        _ = readLine()
+      }
+    }
+    if steps.count < bytes.count {
+      print("the last \(bytes.count - steps.count) byte(s) are not read: the connection failed (§7.1.7)")
+    }
   }
 }
 

@@ -119,4 +119,18 @@ final class DecodeCommandTests: XCTestCase {
     XCTAssertTrue(handshake.contains("Origin: http://evil.example        403"), handshake)
     XCTAssertTrue(handshake.contains("remove Sec-WebSocket-Protocol      101     still accepted"), handshake)
   }
+
+  /// `wslab decode --step`: a line per byte, from the decoder's state, then the usual result.
+  func testStepByStep() throws {
+    let (output, status) = try decode(["--step", "81", "85", "37", "fa", "21", "3d", "7f", "9f", "4d", "51", "58"])
+    XCTAssertEqual(status, 0, output)
+    XCTAssertTrue(output.hasPrefix("feeding 11 bytes one at a time to the server (sent by the client):\n"), output)
+    XCTAssertTrue(output.contains("byte 1   85  have MASK=1, length 5; need 4 more bytes of the masking key\n"), output)
+    XCTAssertTrue(output.contains("byte 6   7f  7f XOR 37 = 48 \"H\"; payload: 1 of 5 bytes in;"), output)
+    XCTAssertTrue(output.contains("note: app ← text \"Hello\""), output)
+    XCTAssertEqual(lastLine(output), "result: valid: 1 frame(s), 1 data message(s)")
+    let (failed, failedStatus) = try decode(["--step", "--from", "server", "83", "05", "48"])
+    XCTAssertEqual(failedStatus, 1)
+    XCTAssertTrue(failed.contains("the last 2 byte(s) are not read: the connection failed (§7.1.7)"), failed)
+  }
 }
