@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real WebSocket peers that scripts/peer-tests.sh runs against wslab:
 #   - Python `websockets` and `selenium` (pip)
-#   - Debian's node-ws (Node `ws` module), chromium and chromium-driver (apt)
+#   - Debian's node-ws (Node `ws` module), chromium and chromium-driver, tshark (apt)
 # Idempotent: installs only what is missing. Prints one line per peer with its version.
 # Exits non-zero with a clear message when anything cannot be installed: a peer that
 # cannot be installed fails the run, it is never skipped.
@@ -34,7 +34,7 @@ EOF
 
 # --- Debian packages -------------------------------------------------------------------------
 apt_missing=()
-for pkg in node-ws chromium chromium-driver openssl; do
+for pkg in node-ws chromium chromium-driver openssl tshark; do
   dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || apt_missing+=("$pkg")
 done
 if [ ${#apt_missing[@]} -gt 0 ]; then
@@ -67,5 +67,7 @@ echo "peer: node ws $ws_ver (node $("$NODE" --version))"
 chromium_ver="$(/usr/bin/chromium --version 2>/dev/null | head -1)" || fail "chromium --version failed"
 driver_ver="$(/usr/bin/chromedriver --version 2>/dev/null | head -1)" || fail "chromedriver --version failed"
 echo "peer: $chromium_ver"
+command -v tshark >/dev/null || fail "tshark missing after install"
+echo "peer: $(tshark -v 2>/dev/null | head -1)"
 echo "peer: $driver_ver"
 echo "peer: $(openssl version)"

@@ -68,6 +68,8 @@ part() {
 bin="$("$SWIFT" build --show-bin-path)"
 # The HTML edition of the lessons, opened from disk in headless Chromium (installed with the peers).
 part "site" env BIN="$bin" SWIFT="$SWIFT" bash scripts/site-test.sh
+# The lessons' captures read by tshark, frame for frame against WSLab's own records.
+part "captures" env BIN="$bin" SWIFT="$SWIFT" bash scripts/capture-test.sh
 # Autobahn|Testsuite, groups 1-10 in both roles (the compression groups 12 and 13 take minutes:
 # make conformance-full).
 part "Autobahn" env WSLAB="$bin/wslab" bash scripts/autobahn.sh quick

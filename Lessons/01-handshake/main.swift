@@ -150,7 +150,13 @@ lesson.say(
   followed by the frame 81 05 48 65 6c 6c 6f (the server's "Hello", lesson 2), and the parser \
   hands those bytes over untouched, because they belong to the frame layer:
   """)
-let firstFrame = FrameEncoder().frameBytes(opcode: .text, payload: Array("Hello".utf8))
+let firstFrameLog = TraceLog()
+let firstFrame = FrameEncoder(direction: .serverToClient, observer: firstFrameLog).frameBytes(
+  opcode: .text, payload: Array("Hello".utf8))
+// The capture (--pcap): this connection's request, and the response with the frame behind it.
+let accepting = lesson.openConnection()
+lesson.wire(accepting, from: .client, request)
+lesson.wire(accepting, from: .server, accepted.responseBytes + firstFrame, frames: firstFrameLog.records)
 clientLog.drain().forEach { _ in }
 do {
   if let (outcome, leftover) = try client.feed(accepted.responseBytes + firstFrame) {
@@ -186,7 +192,16 @@ lesson.say(
   lesson.line()
   let log = TraceLog()
   var server = ServerHandshake(policy: policy, observer: log)
-  guard case .reject(let rejection)? = server.feed(request) else {
+  let result = server.feed(request)
+  // Each refused request on a connection of its own in the capture, closed by the server.
+  let id = lesson.openConnection()
+  lesson.wire(id, from: .client, request)
+  if case .reject(let rejection)? = result {
+    lesson.wire(id, from: .server, rejection.responseBytes)
+    lesson.closeWire(id, from: .server)
+    lesson.closeWire(id, from: .client)
+  }
+  guard case .reject(let rejection)? = result else {
     lesson.line("✗ unexpectedly accepted")
     return
   }

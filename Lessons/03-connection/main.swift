@@ -16,8 +16,19 @@ var lesson = Lesson(number: 3, title: "a conversation")
 final class Side: TraceObserver {
   let role: Role
   var events: [TraceEvent] = []
+  /// The frames this side encoded and has not yet put on the wire (for the capture).
+  var unsent: [TraceRecord] = []
   init(_ role: Role) { self.role = role }
-  func record(_ event: TraceEvent) { events.append(event) }
+  func record(_ event: TraceEvent) {
+    events.append(event)
+    if case .bytes(let record) = event, record.direction == role.sendDirection, record.title.hasPrefix("frame") {
+      unsent.append(record)
+    }
+  }
+  func sentFrames() -> [TraceRecord] {
+    defer { unsent.removeAll() }
+    return unsent
+  }
   func drain() -> [TraceEvent] {
     defer { events.removeAll() }
     return events
@@ -35,6 +46,8 @@ struct Wire {
   var serverTCPOpen = true
   /// Full dissections, or arrows only.
   var dissect = true
+  /// The connection in the lesson's capture (`--pcap`).
+  var captured: Int?
 
   init(clientConfiguration: Connection.Configuration, serverConfiguration: Connection.Configuration) {
     let clientSide = Side(.client)
@@ -72,18 +85,22 @@ struct Wire {
 
   /// Moves bytes until neither side has anything to send; TCP closes travel as end of stream.
   @MainActor mutating func run() {
+    let id = captured ?? lesson.openConnection()
+    captured = id
     report(clientSide)
     report(serverSide)
     var progress = true
     while progress {
       progress = false
       if let bytes = client.takeOutbound() {
+        lesson.wire(id, from: .client, bytes.readableBytesView, frames: clientSide.sentFrames())
         server.receive(bytes)
         _ = server.drainEvents()  // the application's view; the trace already shows each event
         report(serverSide)
         progress = true
       }
       if let bytes = server.takeOutbound() {
+        lesson.wire(id, from: .server, bytes.readableBytesView, frames: serverSide.sentFrames())
         client.receive(bytes)
         _ = client.drainEvents()
         report(clientSide)
@@ -92,6 +109,7 @@ struct Wire {
       if server.shouldCloseTransport && serverTCPOpen && server.queuedBytes == 0 {
         serverTCPOpen = false
         lesson.diagram(.arrow(.serverToClient, "TCP FIN: the server closes the connection"))
+        lesson.closeWire(id, from: .server)
         client.receiveEOF()
         _ = client.drainEvents()
         report(clientSide)
@@ -100,6 +118,7 @@ struct Wire {
       if client.shouldCloseTransport && clientTCPOpen && client.queuedBytes == 0 {
         clientTCPOpen = false
         lesson.diagram(.arrow(.clientToServer, "TCP FIN: the client closes its end"))
+        lesson.closeWire(id, from: .client)
         server.receiveEOF()
         _ = server.drainEvents()
         report(serverSide)

@@ -209,6 +209,21 @@ lesson.say(
   """)
 let second = try! sender.compress(ByteBuffer(string: "Hello"), isLast: true)
 let secondBytes = Array(second.readableBytesView)
+
+// The capture (--pcap): the negotiation of section 2, then the two compressed "Hello"s, as a
+// server with context takeover sends them; Wireshark inflates them with the same window.
+let captured = lesson.openConnection()
+lesson.wire(captured, from: .client, request)
+lesson.wire(captured, from: .server, accepted.responseBytes)
+for payload in [first, second] {
+  let log = TraceLog()
+  var out = ByteBuffer()
+  FrameEncoder(direction: .serverToClient, observer: log, allowedRSV: 0x40).encode(
+    opcode: .text, rsv: 0x40, payload: payload, into: &out)
+  lesson.wire(captured, from: .server, out.readableBytesView, frames: log.records, message: "Hello")
+}
+lesson.closeWire(captured, from: .server)
+lesson.closeWire(captured, from: .client)
 lesson.line("payload:            \(secondBytes.hexString)")
 lesson.line(
   "RFC 7692 §7.2.3.2:  f2 00 11 00 00  \(secondBytes.hexString == "f2 00 11 00 00" ? "✓ identical" : "✗ DIFFERENT")")

@@ -33,6 +33,17 @@ public struct Lesson {
   public let traceJSONPath: String?
   /// `--exercises-markdown FILE`: the exercises and answers as Markdown (for the README).
   public let exercisesPath: String?
+  /// `--pcap FILE`: the bytes the lesson's endpoints exchanged, as a capture for Wireshark.
+  public let pcapPath: String?
+  private var capture = PcapNGCapture()
+  private var captureTime: UInt64 = Lesson.captureEpoch
+  private var connections = 0
+  private var capturedFrames: [(connection: Int, from: Role, record: TraceRecord, message: String?)] = []
+  /// `--pcap-frames FILE`: WSLab's records of the frames in the capture, as JSON.
+  public let pcapFramesPath: String?
+  /// The lessons' captures start at 2026-01-01 00:00:00 UTC (microseconds), one millisecond
+  /// per packet: fixed, so a capture is the same on every run.
+  static let captureEpoch: UInt64 = 1_767_225_600_000_000
   /// Everything the lesson emitted so far.
   public private(set) var blocks: [DocumentBlock] = []
   private var section = 0
@@ -61,6 +72,8 @@ public struct Lesson {
     self.siteDirectory = value("--site", example: "site")
     self.traceJSONPath = value("--trace-json", example: "\(slug).json")
     self.exercisesPath = value("--exercises-markdown", example: "exercises.md")
+    self.pcapPath = value("--pcap", example: "\(slug).pcapng")
+    self.pcapFramesPath = value("--pcap-frames", example: "\(slug).frames.json")
     if arguments.contains("--help") || arguments.contains("-h") {
       print(
         """
@@ -73,6 +86,7 @@ public struct Lesson {
           --site DIR   write the page as DIR/NN-topic.html and the index as DIR/index.html
                        (`make site` runs every lesson with --site site)
           --trace-json FILE  every traced record shown, as JSON, in page order
+          --pcap FILE  the lesson's traffic as a pcapng capture, for Wireshark and tshark
           --exercises-markdown FILE  the exercises with their answers, as Markdown
         Text fits 80 columns, or $COLUMNS when it is set (60 at least).
         """)
@@ -160,6 +174,40 @@ public struct Lesson {
     if let exercisesPath { Self.writeFile(Exercise.markdown(exercises), to: exercisesPath) }
   }
 
+  // MARK: the capture (--pcap)
+
+  /// A new TCP connection in the capture, from 127.0.0.1:(50000 + n) to 127.0.0.1:80 (the port
+  /// Wireshark decodes as HTTP, and the WebSocket after its upgrade, without being told).
+  public mutating func openConnection() -> Int {
+    connections += 1
+    capture.open(
+      connections, client: .init(127, 0, 0, 1, port: UInt16(50000 + connections)),
+      server: .init(127, 0, 0, 1, port: 80),
+      at: tick())
+    return connections
+  }
+
+  /// Bytes one side of connection `id` sent (the real ones the lesson's codec produced), and the
+  /// records the sender's codec reported for the frames among them (kept for `--pcap-frames`, so
+  /// a test can compare Wireshark's reading of the capture with WSLab's, frame for frame).
+  /// `message`: the text the frames deliver once inflated, when they are compressed.
+  public mutating func wire(
+    _ id: Int, from role: Role, _ bytes: some Collection<UInt8>, frames: [TraceRecord] = [], message: String? = nil
+  ) {
+    capture.send(id, from: role == .client ? .client : .server, bytes, at: tick())
+    capturedFrames += frames.map { (id, role, $0, message) }
+  }
+
+  /// One side of connection `id` closes TCP.
+  public mutating func closeWire(_ id: Int, from role: Role) {
+    capture.close(id, from: role == .client ? .client : .server, at: tick())
+  }
+
+  private mutating func tick() -> UInt64 {
+    captureTime += 1000
+    return captureTime
+  }
+
   /// A step-by-step table (one row per byte fed to a decoder). With `--step` on a terminal the
   /// rows appear one at a time, Enter advancing; elsewhere the whole table prints at once.
   public mutating func steps(_ header: [String], _ rows: [[String]]) {
@@ -198,6 +246,14 @@ public struct Lesson {
   /// Ends the lesson; with `--html`, writes the page.
   public mutating func finish(next: String?) {
     emit(.end(number: number, next: next))
+    if let pcapPath { Self.writeFile(capture.bytes, to: pcapPath) }
+    if let pcapFramesPath {
+      let entries = capturedFrames.map { entry in
+        "{\"connection\":\(entry.connection),\"from\":\"\(entry.from.rawValue)\","
+          + "\"message\":\(entry.message.map { "\"" + $0 + "\"" } ?? "null"),\"record\":\(entry.record.json)}"
+      }
+      Self.writeFile("[\n" + entries.joined(separator: ",\n") + "\n]\n", to: pcapFramesPath)
+    }
     if let traceJSONPath {
       let records = DocumentBlock.records(in: blocks).map(\.json)
       Self.writeFile("[\n" + records.joined(separator: ",\n") + "\n]\n", to: traceJSONPath)
@@ -214,6 +270,14 @@ public struct Lesson {
       Self.writeFile(page, to: siteDirectory + "/" + slug + ".html")
       Self.writeFile(LessonNavigation.indexPage(), to: siteDirectory + "/index.html")
     }
+  }
+
+  static func writeFile(_ bytes: [UInt8], to path: String) {
+    guard let file = fopen(path, "wb") else {
+      fail("cannot write \(path): \(String(cString: strerror(errno)))")
+    }
+    _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    fclose(file)
   }
 
   static func writeFile(_ text: String, to path: String) {
