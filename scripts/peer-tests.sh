@@ -6,6 +6,8 @@
 #   Node ws client           -> wslab serve            (Tests/Peers/node_client.js)
 #   headless Chromium        -> the page at / over http:// + ws:// and https:// + wss://
 #                                                      (Tests/Peers/browser_test.py)
+#   headless Chromium        -> the live trace: the page's own frames, the teacher view at /trace
+#                                                      (Tests/Peers/live_trace_test.py)
 #   Python websockets client -> wslab serve over wss:// (test certificate made at run time)
 #   wslab connect            -> Python websockets server, ws:// and wss://
 #                               (Tests/Peers/python_server.py, checked by Tests/Peers/wslab_connect_test.py)
@@ -183,6 +185,12 @@ if start_serve serve-no-deflate --no-deflate; then
   check_ready_line "wslab serve --no-deflate" '^wslab: listening on ws://127\.0\.0\.1:[0-9]+/ \(mode echo, permessage-deflate off\)$'
   run_peer "python client (server --no-deflate)" "$PYTHON" "$PEERS/python_client.py" --server-no-deflate "$SERVE_URL"
   run_peer "browser (ws, server --no-deflate)" "$PYTHON" "$PEERS/browser_test.py" --expect-no-deflate "$(http_url "$SERVE_URL")"
+  stop_group "$SERVE_PID"
+fi
+
+# --- 2b. The live trace in the browser: the page's own connection, and the teacher view -------------
+if start_serve serve-live-trace --live-trace --no-deflate; then
+  run_peer "live trace (browser)" "$PYTHON" "$PEERS/live_trace_test.py" "$(http_url "$SERVE_URL")"
   stop_group "$SERVE_PID"
 fi
 

@@ -7,6 +7,14 @@
 // Automatic run (used by Tests/Peers/browser_test.py): open `/?autotest=MESSAGE`. The page
 // connects, sends MESSAGE, and when the echo arrives fills `#echo` and `#extensions` and sets
 // `#status` to `done` (or to `error: ...` when the connection fails or closes first).
+//
+// Live trace (`wslab serve --live-trace`): before connecting, the page opens
+// `/trace/ws?follow=TOKEN` and then connects with `?trace=TOKEN`, so the server streams this
+// connection's trace to the panel under the log: the handshake the browser really sent, each
+// frame with the browser's own masking key, the server's replies, rendered by the same
+// HTMLRenderer as the lessons' pages.
+
+import Trace
 
 enum BrowserPage {
   static let html: String = #"""
@@ -16,6 +24,7 @@ enum BrowserPage {
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>WSLab — browser client</title>
+    <style>\#(HTMLRenderer.stylesheet)</style>
     <style>
       body { font: 15px/1.4 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
       h1 { font-size: 1.4rem; margin-bottom: .2rem; }
@@ -32,6 +41,9 @@ enum BrowserPage {
       #log { font: 13px/1.5 ui-monospace, monospace; background: #f6f6f6; border: 1px solid #ddd;
              border-radius: 6px; padding: .5rem .7rem; height: 22rem; overflow-y: auto; white-space: pre-wrap; }
       .sent { color: #1d4fa0; } .received { color: #17752d; } .event { color: #777; } .error { color: #a33; }
+      body { display: block; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
+      #trace-panel h2 { font-size: 1.1rem; margin: 1.5rem 0 .3rem; border: 0; }
+      #trace-status { color: #555; margin: 0 0 .5rem; }
     </style>
     </head>
     <body>
@@ -69,13 +81,49 @@ enum BrowserPage {
 
     <div id="log" aria-live="polite"></div>
 
+    <section id="trace-panel">
+      <h2>What your browser sent, byte by byte</h2>
+      <p id="trace-status">live trace: starting…</p>
+      <label class="switch"><input type="checkbox" id="annotate-all"> annotate all</label>
+      <div id="trace"></div>
+    </section>
+
     <script>
     "use strict";
     const $ = (id) => document.getElementById(id);
     let ws = null;
 
     // Same host and path as this page: ws:// for http://, wss:// for https://.
-    $("url").value = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + location.pathname;
+    const wsBase = (location.protocol === "https:" ? "wss://" : "ws://") + location.host;
+    $("url").value = wsBase + location.pathname;
+
+    // Live trace: follow this page's own connection, when the server traces live.
+    const traceToken = Array.from(crypto.getRandomValues(new Uint8Array(8)),
+                                  (b) => b.toString(16).padStart(2, "0")).join("");
+    function openTrace(then) {
+      let settled = false, opened = false;
+      const done = () => { if (!settled) { settled = true; then(); } };
+      let tws;
+      try { tws = new WebSocket(wsBase + "/trace/ws?follow=" + traceToken); } catch (e) { done(); return; }
+      tws.onopen = () => {
+        opened = true;
+        $("trace-status").textContent = "live trace: this page's connection, as the server decodes it";
+        $("url").value = wsBase + location.pathname + "?trace=" + traceToken;
+        done();
+      };
+      tws.onmessage = (event) => {
+        const m = JSON.parse(event.data);
+        const holder = document.createElement("div");
+        holder.className = "trace-event";
+        holder.innerHTML = m.html;  // rendered and escaped by the server's HTMLRenderer
+        $("trace").appendChild(holder);
+      };
+      tws.onclose = () => {
+        if (!opened) $("trace-status").textContent = "live trace is off (start the server with wslab serve --live-trace)";
+        else $("trace-status").textContent += " (trace connection closed)";
+        done();
+      };
+    }
 
     function timestamp() {
       const d = new Date();
@@ -166,14 +214,16 @@ enum BrowserPage {
 
     // ?autotest=MESSAGE: connect, send MESSAGE, report the echo, then close.
     const autotest = new URLSearchParams(location.search).get("autotest");
-    if (autotest !== null) {
+    openTrace(() => {
+      if (autotest === null) return;
       const socket = connect((echo) => {
         setStatus("done", "open");
         socket.close(1000, "autotest done");
       });
       if (socket) socket.addEventListener("open", () => send(autotest));
-    }
+    });
     </script>
+    <script>\#(HTMLRenderer.script)</script>
     </body>
     </html>
     """#

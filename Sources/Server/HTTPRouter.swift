@@ -23,13 +23,16 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
   let server: ServerContext
   private var parser = HTTPRequestParser(maxHeadBytes: 8192)
   private var routed = false
+  /// The request was answered with an HTTP error here: the router stays, and releases the
+  /// connection when it closes.
+  private var refused = false
   private var timer: Scheduled<Void>?
   private let tracer: ConnectionTracer?
 
   init(id: Int, server: ServerContext) {
     self.id = id
     self.server = server
-    self.tracer = server.configuration.trace?.observer(connection: id)
+    self.tracer = server.tracer(for: id)
   }
 
   private var configuration: ServerConfiguration { server.configuration }
@@ -63,6 +66,7 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
       } else {
         try serveHTTP(request, context: context)
       }
+      guard !refused else { return }
       let channel = context.channel
       context.pipeline.syncOperations.removeHandler(context: context).whenFailure { _ in channel.close(promise: nil) }
     } catch let error as HandshakeError {
@@ -79,7 +83,7 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
 
   func channelInactive(context: ChannelHandlerContext) {
     // Closed before a whole head arrived (once routed, the next stage releases the connection).
-    if !routed {
+    if !routed || refused {
       server.release(id)
       tracer?.note("TCP connection closed")
     }
@@ -103,14 +107,39 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
     // With the async API messages go to application code on another task: a violation waits until
     // it has answered the ones it already took.
     connectionConfiguration.holdsViolationsForTransport = server.application != nil
+    let (path, query) = split(request.head.target)
+    // A trace viewer (`/trace/ws`, live tracing on): never traced live itself.
+    var tracer = self.tracer
+    var sink: any WebSocketSink = ServerSink(server: server, id: id, room: path, tracer: tracer)
+    if path == "/trace/ws" {
+      guard let hub = server.liveTrace else {
+        return refuse(
+          "404 Not Found", "live tracing is off: start the server with wslab serve --live-trace\n", context: context)
+      }
+      tracer = self.tracer?.withoutHub
+      sink = TraceViewerSink(server: server, hub: hub, id: id, follow: query["follow"])
+    } else if let token = query["trace"], let hub = server.liveTrace {
+      hub.tag(connection: id, token: token)
+    }
     let connection = Connection(
       server: policy, configuration: connectionConfiguration,
       now: Timestamp(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds)), observer: tracer)
-    let (path, _) = split(request.head.target)
     let handler = WebSocketHandler(
-      connection: connection, sink: ServerSink(server: server, id: id, room: path, tracer: tracer), tracer: tracer,
+      connection: connection, sink: sink, tracer: tracer,
       initialBytes: ByteBuffer(bytes: request.headBytes + request.leftover))
     try context.pipeline.syncOperations.addHandler(handler, position: .after(self))
+  }
+
+  /// Answers a WebSocket request with a plain HTTP error and closes (the connection is released
+  /// when it closes, as the router still owns it).
+  private func refuse(_ status: String, _ body: String, context: ChannelHandlerContext) {
+    refused = true
+    tracer?.note("refusing the WebSocket request: \(status)")
+    let text =
+      "HTTP/1.1 \(status)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
+      + "Connection: close\r\n\r\n" + body
+    let channel = context.channel
+    context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text))).whenComplete { _ in channel.close(promise: nil) }
   }
 
   /// SwiftNIO's HTTP server stack and the ``HTTPService`` after this handler, then the bytes read

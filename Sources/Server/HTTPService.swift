@@ -114,6 +114,15 @@ final class HTTPService: ChannelInboundHandler {
     case (.GET, "/"), (.GET, "/index.html"):
       respond(
         .ok, contentType: "text/html; charset=utf-8", body: BrowserPage.html, keepAlive: keepAlive, context: context)
+    case (.GET, "/trace"):
+      guard server.liveTrace != nil else {
+        return respond(
+          .notFound, body: "live tracing is off: start the server with wslab serve --live-trace\n",
+          keepAlive: keepAlive, context: context)
+      }
+      respond(
+        .ok, contentType: "text/html; charset=utf-8", body: TraceViewerPage.html, keepAlive: keepAlive,
+        context: context)
     case (.GET, let p) where server.site != nil && (p == "/lessons" || p.hasPrefix("/lessons/")):
       switch server.site?.answer(p) ?? .notFound("") {
       case .file(let type, let bytes):

@@ -49,6 +49,9 @@ public struct ServerConfiguration: Sendable {
   public var threads: Int = 1
   /// Where live traces go (nil: no tracing, and no cost).
   public var trace: TraceSink?
+  /// Live tracing for browsers: the page at `/` shows its own connection's frames, `/trace` every
+  /// connection (both over WebSocket at `/trace/ws`). Off by default: it traces every connection.
+  public var liveTrace = false
   /// A folder with the lessons' HTML edition (`make site` writes `site/`), served at `/lessons/`;
   /// read once when the server is created. nil: `/lessons/` is not served.
   public var lessonsDirectory: String?

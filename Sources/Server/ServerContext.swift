@@ -13,6 +13,8 @@ final class ServerContext: Sendable {
   let mailboxes = LongPollMailboxes()
   /// The lessons' pages, when configured (read once, here).
   let site: LessonSite?
+  /// Live tracing for browsers (`--live-trace`).
+  let liveTrace: LiveTraceHub?
 
   struct Member {
     let id: Int
@@ -29,6 +31,7 @@ final class ServerContext: Sendable {
 
   init(configuration: ServerConfiguration, logger: Logger, application: (@Sendable (WebSocket) async -> Void)?) {
     self.site = configuration.lessonsDirectory.map(LessonSite.init(directory:))
+    self.liveTrace = configuration.liveTrace ? LiveTraceHub() : nil
     self.configuration = configuration
     self.logger = logger
     self.application = application
@@ -60,6 +63,13 @@ final class ServerContext: Sendable {
   }
 
   var openConnections: Int { state.withLockedValue { $0.open } }
+
+  /// The tracer of connection `id`: text (`--trace`), live for browsers (`--live-trace`), both, or
+  /// none (no cost).
+  func tracer(for id: Int) -> ConnectionTracer? {
+    guard configuration.trace != nil || liveTrace != nil else { return nil }
+    return ConnectionTracer(sink: configuration.trace, hub: liveTrace, id: id)
+  }
 
   /// Registers an open WebSocket in a room (its request path). Returns false when the server
   /// is already shutting down (the caller then closes it with 1001 itself).
@@ -103,6 +113,7 @@ final class ServerContext: Sendable {
       let handler = member.handler
       handler.eventLoop.execute { handler.value.goAway() }
     }
+    liveTrace?.goAwayAll()
   }
 }
 

@@ -102,7 +102,7 @@ public final class TraceSink: @unchecked Sendable {
 
   /// An observer for one connection: every line it writes starts with `[c<id>] `.
   func observer(connection id: Int) -> ConnectionTracer {
-    ConnectionTracer(sink: self, source: "c\(id)")
+    ConnectionTracer(sink: self, hub: nil, id: id)
   }
 }
 
@@ -112,23 +112,34 @@ public struct TraceSinkError: Error, CustomStringConvertible {
   public var description: String { "cannot write the trace to \(path): \(reason)" }
 }
 
-/// Renders one connection's trace events with its id in front of every line.
+/// One connection's trace events: rendered as text with its id in front of every line (a
+/// ``TraceSink``, `--trace`), and/or handed to the ``LiveTraceHub`` for browsers (`--live-trace`).
 final class ConnectionTracer: TraceObserver {
-  let sink: TraceSink
+  let sink: TraceSink?
+  let hub: LiveTraceHub?
+  let id: Int
   let source: String
   let renderer: TraceRenderer
 
-  init(sink: TraceSink, source: String) {
+  init(sink: TraceSink?, hub: LiveTraceHub?, id: Int) {
     self.sink = sink
-    self.source = source
-    var r = sink.renderer
-    r.linePrefix = "[\(source)] "
+    self.hub = hub
+    self.id = id
+    self.source = "c\(id)"
+    var r = sink?.renderer ?? TraceRenderer()
+    r.linePrefix = "[c\(id)] "
     self.renderer = r
   }
 
+  /// The same connection, without the live trace (for trace viewers, which are never traced).
+  var withoutHub: ConnectionTracer? { sink.map { ConnectionTracer(sink: $0, hub: nil, id: id) } }
+
   func record(_ event: TraceEvent) {
-    sink.keep(event, source: source)
-    sink.write(renderer.render(event))
+    if let sink {
+      sink.keep(event, source: source)
+      sink.write(renderer.render(event))
+    }
+    hub?.record(event, connection: id)
   }
 
   func note(_ text: String) {

@@ -547,7 +547,7 @@ public struct HTMLRenderer: Sendable {
 
   // MARK: style and behaviour (inline: pages load nothing from elsewhere)
 
-  static let stylesheet = """
+  public static let stylesheet = """
     :root{--bg:#fdfdfc;--fg:#1d1f21;--mute:#5f6368;--line:#d5d8dc;--card:#f4f5f7;--link:#0b57d0;\
     --k0:#fde68a;--k1:#bbf7d0;--k2:#bae6fd;--k3:#ddd6fe;--k4:#fbcfe8;--c2s:#0b7a3e;--s2c:#8a3ffc}
     @media (prefers-color-scheme:dark){:root{--bg:#15171a;--fg:#e6e6e6;--mute:#9aa0a6;--line:#3a3f45;\
@@ -625,7 +625,7 @@ public struct HTMLRenderer: Sendable {
     figure.rec,aside.box,.seq{break-inside:avoid}a{color:inherit}}
     """
 
-  static let script = """
+  public static let script = """
     (function(){
     var all=document.getElementById('annotate-all');
     if(all){all.addEventListener('change',function(){document.body.classList.toggle('all',all.checked);});}

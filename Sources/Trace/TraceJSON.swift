@@ -39,6 +39,11 @@ extension TraceRecord {
   }
 }
 
+extension Trace {
+  /// A JSON string literal (RFC 8259 §7).
+  public static func jsonString(_ s: String) -> String { TraceRecord.quote(s) }
+}
+
 extension DocumentBlock {
   /// The trace records in a document, in the order a page shows them.
   public static func records(in blocks: [DocumentBlock]) -> [TraceRecord] {

@@ -35,6 +35,8 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Seconds a long-poll request waits for a message.") var pollTimeout = 25.0
   @Option(help: "Seconds clients get to answer the 1001 close on shutdown.") var shutdownGrace = 3.0
   @Option(help: "Event loop threads.") var threads = 1
+  @Flag(help: "Trace every connection live for browsers: the page at / shows its own frames, /trace every connection.")
+  var liveTrace = false
   @Option(help: "Serve the lessons' web pages from this folder at /lessons/ (`make site` writes site/).")
   var lessons = "site"
 
@@ -59,6 +61,7 @@ struct Serve: AsyncParsableCommand {
     config.shutdownGracePeriod = .seconds(shutdownGrace)
     config.threads = threads
     config.lessonsDirectory = lessons
+    config.liveTrace = liveTrace
     if (tlsCert == nil) != (tlsKey == nil) { fail("--tls-cert and --tls-key go together") }
     for path in [tlsCert, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {
       fail("cannot read \(path)")
@@ -85,6 +88,10 @@ struct Serve: AsyncParsableCommand {
     print(
       "wslab: listening on \(scheme)://\(shownHost):\(address.port ?? port)/ (mode \(mode.rawValue), "
         + "permessage-deflate \(noDeflate ? "off" : "on"))")
+    if liveTrace {
+      let web = config.usesTLS ? "https" : "http"
+      print("wslab: live trace at \(web)://\(shownHost):\(address.port ?? port)/trace (and on the page at /)")
+    }
     if let pages = server.lessonPages {
       let web = config.usesTLS ? "https" : "http"
       print(

@@ -414,6 +414,55 @@ final class ServerTests: XCTestCase {
     try await plain.shutdown()
   }
 
+  /// Live tracing: off, `/trace` and `/trace/ws` answer 404 with how to turn it on; on, a viewer
+  /// at `/trace/ws?follow=TOKEN` gets the events of the connection tagged `?trace=TOKEN` (its
+  /// handshake first, as HTML rendered by the lessons' renderer) and nothing of others.
+  func testLiveTraceViewers() async throws {
+    func get(_ port: Int, _ head: String) async throws -> String {
+      let client = try await RawClient(port: port)
+      try await client.send(head)
+      _ = await client.wait { $0.isClosed }
+      return client.text
+    }
+    let (off, offPort) = try await startServer()
+    let page = try await get(offPort, "GET /trace HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    XCTAssertTrue(page.hasPrefix("HTTP/1.1 404 Not Found\r\n") && page.contains("--live-trace"), page)
+    let upgrade = try await get(offPort, upgradeRequest(path: "/trace/ws", port: offPort))
+    XCTAssertTrue(upgrade.hasPrefix("HTTP/1.1 404 Not Found\r\n") && upgrade.contains("--live-trace"), upgrade)
+    try await off.shutdown()
+
+    let (server, port) = try await startServer {
+      $0.liveTrace = true
+      $0.deflate = .disabled
+    }
+    let teacher = try await get(port, "GET /trace HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    XCTAssertTrue(
+      teacher.hasPrefix("HTTP/1.1 200 OK\r\n") && teacher.contains("/trace/ws"), String(teacher.prefix(200)))
+    var config = ClientConfiguration()
+    config.deflate = .disabled
+    let viewer = try await WebSocketClient.connect(
+      to: "ws://127.0.0.1:\(port)/trace/ws?follow=abc", configuration: config)
+    let other = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/", configuration: config)
+    try await other.send(text: "not followed")
+    let followed = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/?trace=abc", configuration: config)
+    try await followed.send(text: "followed")
+    var seen: [String] = []
+    for try await message in viewer.messages {
+      guard case .text(let text) = message else { continue }
+      seen.append(text)
+      if text.contains("frame: text &quot;followed&quot; (masked") { break }
+    }
+    XCTAssertTrue(seen.first?.contains("note: TCP connection from") ?? false, "\(seen.first ?? "")")
+    XCTAssertTrue(
+      seen.contains { $0.contains("HTTP request head: GET /?trace=abc") }, "the handshake, from the history")
+    XCTAssertTrue(seen.allSatisfy { $0.hasPrefix("{\"connection\":") && $0.contains("\"html\":\"<") }, "\(seen)")
+    XCTAssertFalse(seen.contains { $0.contains("not followed") }, "a connection nobody follows leaked")
+    _ = try await followed.close(code: .normalClosure)
+    _ = try await other.close(code: .normalClosure)
+    _ = try await viewer.close(code: .normalClosure)
+    try await server.shutdown()
+  }
+
   /// Plain HTTP runs on SwiftNIO's HTTP/1.1 stack: pipelined keep-alive requests are answered in
   /// order, a chunked body is accepted, a body over the message limit gets 413, and an Upgrade
   /// that is not the first request of its connection gets 400.
