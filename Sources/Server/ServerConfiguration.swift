@@ -49,6 +49,10 @@ public struct ServerConfiguration: Sendable {
   public var threads: Int = 1
   /// Where live traces go (nil: no tracing, and no cost).
   public var trace: TraceSink?
+  /// `--pcap`: every connection's bytes (TLS records for wss://) as a pcapng capture.
+  public var capture: CaptureFile?
+  /// `--keylog`: the TLS session keys in the NSS key log format, for Wireshark.
+  public var keyLog: KeyLogFile?
   /// Live tracing for browsers: the page at `/` shows its own connection's frames, `/trace` every
   /// connection (both over WebSocket at `/trace/ws`). Off by default: it traces every connection.
   public var liveTrace = false

@@ -23,6 +23,10 @@ public struct ClientConfiguration: Sendable {
   /// Verify the server's certificate for wss:// (off: `--insecure`, for test certificates).
   public var verifiesCertificate = true
   public var trace: TraceSink?
+  /// `--pcap`: the connection's bytes (TLS records for wss://) as a pcapng capture.
+  public var capture: CaptureFile?
+  /// `--keylog`: the TLS session keys in the NSS key log format, for Wireshark.
+  public var keyLog: KeyLogFile?
   /// Connection id shown in trace lines (`[c1]`).
   public var traceID = 1
   /// A fixed seed for the key and masks: the same bytes on every run, for lessons and tests
@@ -108,11 +112,13 @@ public enum WebSocketClient {
     if target.secure {
       var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
       if !configuration.verifiesCertificate { tlsConfiguration.certificateVerification = .none }
+      if let keyLog = configuration.keyLog { tlsConfiguration.keyLogCallback = { keyLog.write($0) } }
       tlsContext = try NIOSSLContext(configuration: tlsConfiguration)
     }
     let tls = tlsContext
     let requestOptions = options
     let trace = configuration.trace
+    let capture = configuration.capture
     let traceID = configuration.traceID
     let seed = configuration.deterministicSeed
     let opened = group.any().makePromise(of: WebSocket.self)
@@ -122,6 +128,9 @@ public enum WebSocketClient {
         .connectTimeout(TimeAmount(configuration.connectTimeout))
         .channelInitializer { channel in
           channel.eventLoop.makeCompletedFuture {
+            if let capture {
+              try channel.pipeline.syncOperations.addHandler(CaptureHandler(file: capture, isServer: false))
+            }
             if let tls {
               // SNI carries host names, not addresses (RFC 6066 §3).
               let isAddress =

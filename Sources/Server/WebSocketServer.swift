@@ -62,6 +62,9 @@ public final class WebSocketServer: Sendable {
       .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           let sync = channel.pipeline.syncOperations
+          if let capture = context.configuration.capture {
+            try sync.addHandler(CaptureHandler(file: capture, isServer: true))
+          }
           if let tls {
             try sync.addHandler(NIOSSLServerHandler(context: tls))
           }
@@ -112,6 +115,7 @@ public final class WebSocketServer: Sendable {
       let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
       var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
       tls.applicationProtocols = ["http/1.1"]
+      if let keyLog = configuration.keyLog { tls.keyLogCallback = { keyLog.write($0) } }
       return try NIOSSLContext(configuration: tls)
     } catch {
       throw ServerError.tls("cannot load \(certPath) / \(keyPath): \(error)")

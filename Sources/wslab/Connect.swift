@@ -35,6 +35,10 @@ struct Connect: AsyncParsableCommand {
   @Option(help: "Origin header to send.") var origin: String?
   @Flag(help: "Do not offer permessage-deflate.") var noDeflate = false
   @Flag(help: "Print every byte, annotated.") var trace = false
+  @Option(help: "Write the connection's bytes as a pcapng capture for Wireshark (TLS records for wss://).")
+  var pcap: String?
+  @Option(help: "Write the TLS session keys (NSS key log format), so Wireshark can decrypt a wss:// capture.")
+  var keylog: String?
   @Option(help: "Close code to send when done.") var closeCode: Int = 1000
   @Option(help: "Seconds to wait for each reply.") var timeout = 10.0
   @Flag(help: "Do not verify the server certificate (test certificates).") var insecure = false
@@ -54,6 +58,12 @@ struct Connect: AsyncParsableCommand {
     config.origin = origin
     config.verifiesCertificate = !insecure
     config.trace = sink
+    do {
+      config.capture = try pcap.map { try CaptureFile(path: $0) }
+      config.keyLog = try keylog.map { try KeyLogFile(path: $0) }
+    } catch {
+      fail("\(error)")
+    }
     for h in header {
       guard let colon = h.firstIndex(of: ":") else { fail("--header needs 'Name: value', got \"\(h)\"") }
       config.headers.append(

@@ -22,6 +22,10 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
   @Flag(help: "Print every connection's bytes, annotated, as they go.") var trace = false
   @Option(help: "Write the trace to this file instead of the terminal.") var traceFile: String?
+  @Option(help: "Write every connection's bytes as a pcapng capture for Wireshark (TLS records for wss://).")
+  var pcap: String?
+  @Option(help: "Write the TLS session keys (NSS key log format), so Wireshark can decrypt a wss:// capture.")
+  var keylog: String?
   @Option(help: "Allow this Origin (repeat for several); others get 403. Default: any.") var allowOrigin: [String] = []
   @Option(help: "Offer this subprotocol (repeat; server preference order).") var subprotocol: [String] = []
   @Option(help: "Maximum simultaneous connections (503 beyond).") var maxConnections = 10_000
@@ -72,6 +76,8 @@ struct Serve: AsyncParsableCommand {
       } else if trace {
         config.trace = TraceSink()
       }
+      config.capture = try pcap.map { try CaptureFile(path: $0) }
+      config.keyLog = try keylog.map { try KeyLogFile(path: $0) }
     } catch {
       fail("\(error)")
     }
