@@ -103,7 +103,7 @@ let package = Package(
     .executableTarget(
       name: "Lesson02",
       dependencies: [
-        "LessonSupport", "Connection", "Framing", "Trace", .product(name: "NIOCore", package: "swift-nio"),
+        "LessonSupport", "Connection", "Framing", "Handshake", "Trace", .product(name: "NIOCore", package: "swift-nio"),
       ],
       path: "Lessons/02-framing",
       exclude: ["README.md"],

@@ -20,7 +20,7 @@ if ! command -v tshark >/dev/null; then
 fi
 echo "# $(tshark -v 2>/dev/null | head -1)"
 status=0
-timeout -k 5 600 python3 Tests/Captures/capture_test.py "$BIN" "$OUT" 01 03 04 >"$OUT/test.log" 2>&1 || status=$?
+timeout -k 5 600 python3 Tests/Captures/capture_test.py "$BIN" "$OUT" 01 02 03 04 05 06 >"$OUT/test.log" 2>&1 || status=$?
 
 # A real server's capture: wslab serve --pcap over ws://, and over wss:// with --keylog: tshark
 # finds the echoed "hello" in both directions, and over wss:// only with the keys (without them an

@@ -5,6 +5,7 @@
 
 import Connection
 import Framing
+import Handshake
 import LessonSupport
 import NIOCore
 import Trace
@@ -137,6 +138,7 @@ lesson.say(
   fragments and a ping between the second and the third:
   """)
 var stream: [UInt8] = []
+var fragmentRecords: [TraceRecord] = []
 let keys = [
   MaskingKey(0x37, 0xfa, 0x21, 0x3d), MaskingKey(0x4e, 0x92, 0x0b, 0x71), MaskingKey(0xc3, 0x18, 0x5a, 0xe6),
   MaskingKey(0x0f, 0x66, 0xd4, 0x29),
@@ -146,7 +148,9 @@ for (opcode, fin, text, key) in [
   (.ping, true, "are you there?", keys[2]),
   (.continuation, true, "world!", keys[3]),
 ] {
-  stream += encode(opcode, fin: fin, key: key, Array(text.utf8), direction: .clientToServer).bytes
+  let encoded = encode(opcode, fin: fin, key: key, Array(text.utf8), direction: .clientToServer)
+  stream += encoded.bytes
+  fragmentRecords.append(encoded.record)
 }
 lesson.say(
   "The server receives these \(stream.count) bytes, here fed to the decoder one byte at a time (any chunking works):")
@@ -398,4 +402,20 @@ lesson.exercises([
       (§5.4): case (k) of section 6 fails with 1002.
       """),
 ])
+// The capture (--pcap): one connection, opened by a real handshake, carrying the valid frames of
+// sections 2-5 in the directions they were built for (the invalid ones of section 6 are not
+// traffic a peer would accept, and are left out).
+let captureRequest = ClientHandshake(
+  options: .init(host: "server.example.com", path: "/chat"), keyBytes: Array("the sample nonce".utf8))
+var captureServer = ServerHandshake(policy: ServerHandshakePolicy())
+if case .accept(let accepted)? = captureServer.feed(captureRequest.requestBytes()) {
+  let id = lesson.openConnection()
+  lesson.wire(id, from: .client, captureRequest.requestBytes())
+  lesson.wire(id, from: .server, accepted.responseBytes)
+  lesson.wire(id, from: .server, unmasked.bytes, frames: [unmasked.record])
+  lesson.wire(id, from: .client, masked.bytes, frames: [masked.record])
+  lesson.wire(id, from: .server, b256.bytes + b64k.bytes, frames: [b256.record, b64k.record])
+  lesson.wire(id, from: .client, stream, frames: fragmentRecords)
+}
+
 lesson.finish(next: "lesson 3, the connection state machine and the closing handshake.")

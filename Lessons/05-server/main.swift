@@ -118,6 +118,11 @@ config.keepaliveInterval = .milliseconds(400)
 config.idleTimeout = nil
 config.shutdownGracePeriod = .seconds(2)
 config.trace = sink
+// --pcap: the server's own capture of every connection (real ports and times).
+let captureFile = lesson.pcapPath.map { path in
+  do { return try CaptureFile(path: path) } catch { fatalError("\(error)") }
+}
+config.capture = captureFile
 let server = WebSocketServer(configuration: config)
 let port = try await server.start().port!
 let url = "ws://127.0.0.1:\(port)/lobby"
@@ -192,6 +197,7 @@ lesson.say(
   """)
 let pollSink = TraceSink.memory()
 var pollConfig = ServerConfiguration()
+pollConfig.capture = captureFile
 pollConfig.port = 0
 pollConfig.deflate = .disabled
 let pollServer = WebSocketServer(configuration: pollConfig)

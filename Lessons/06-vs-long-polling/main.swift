@@ -57,6 +57,10 @@ config.deflate = .disabled
 config.keepaliveInterval = nil
 config.idleTimeout = nil
 config.maxConnections = 100_000
+// --pcap: the server's own capture of every connection (real ports and times).
+config.capture = lesson.pcapPath.map { path in
+  do { return try CaptureFile(path: path) } catch { fatalError("\(error)") }
+}
 let server = WebSocketServer(configuration: config)
 let port = try await server.start().port!
 

@@ -33,7 +33,8 @@ public struct Lesson {
   public let traceJSONPath: String?
   /// `--exercises-markdown FILE`: the exercises and answers as Markdown (for the README).
   public let exercisesPath: String?
-  /// `--pcap FILE`: the bytes the lesson's endpoints exchanged, as a capture for Wireshark.
+  /// `--pcap FILE`: the bytes the lesson's endpoints exchanged, as a capture for Wireshark
+  /// (lessons 1-4 build it here; lessons 5 and 6 let their real server write it).
   public let pcapPath: String?
   private var capture = PcapNGCapture()
   private var captureTime: UInt64 = Lesson.captureEpoch
@@ -246,7 +247,8 @@ public struct Lesson {
   /// Ends the lesson; with `--html`, writes the page.
   public mutating func finish(next: String?) {
     emit(.end(number: number, next: next))
-    if let pcapPath { Self.writeFile(capture.bytes, to: pcapPath) }
+    // Lessons with a real server (5, 6) capture through the server instead (ServerConfiguration).
+    if let pcapPath, connections > 0 { Self.writeFile(capture.bytes, to: pcapPath) }
     if let pcapFramesPath {
       let entries = capturedFrames.map { entry in
         "{\"connection\":\(entry.connection),\"from\":\"\(entry.from.rawValue)\","

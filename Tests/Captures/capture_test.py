@@ -142,11 +142,41 @@ def compare(report, name, theirs, ours):
                      "; ".join(problems))
 
 
+def check_server_capture(report, bin_dir, work, lesson, expected_text):
+    """Lessons 5 and 6 capture through their real server: tshark must find the WebSocket traffic
+    (decoded as HTTP on the server's ports, which are not 80) and the lesson's message."""
+    pcap = os.path.join(work, f"lesson{lesson}.pcapng")
+    run = subprocess.run([os.path.join(bin_dir, f"Lesson{lesson}"), "--no-pause", "--no-color", "--pcap", pcap],
+                         capture_output=True, timeout=600)
+    if not report.check(f"lesson {lesson}: runs and its server writes the capture",
+                        run.returncode == 0 and os.path.getsize(pcap) > 0, f"status {run.returncode}"):
+        return
+    syns = subprocess.run(["tshark", "-r", pcap, "-Y", "tcp.flags == 0x002", "-T", "fields", "-e", "tcp.dstport"],
+                          capture_output=True, text=True, timeout=120).stdout.split()
+    decode = [arg for port in sorted(set(syns)) for arg in ("-d", f"tcp.port=={port},http")]
+    texts = subprocess.run(["tshark", "-r", pcap, *decode, "-Y", "websocket", "-T", "fields",
+                            "-e", "websocket.opcode", "-e", "websocket.payload.text"],
+                           capture_output=True, text=True, timeout=120).stdout.splitlines()
+    if expected_text is None:
+        # Lesson 6's ping-pong: binary messages, hundreds of them each way.
+        binary = sum(1 for line in texts if line.split("\t")[0] == "2")
+        report.check(f"lesson {lesson}: tshark finds {len(syns)} connections and {binary} binary frames in the "
+                     "server's capture", binary >= 200 and len(syns) >= 2, f"{len(syns)} SYNs, {len(texts)} frames")
+        return
+    found = sum(1 for line in texts if line.split("\t")[-1] == expected_text)
+    report.check(f"lesson {lesson}: tshark finds {len(syns)} connections and the message "
+                 f"{expected_text!r} ({found} times) in the server's capture", found >= 2 and len(syns) >= 2,
+                 f"{len(syns)} SYNs, {len(texts)} frames, {found} with the text")
+
+
 def main():
     bin_dir, work, lessons = sys.argv[1], sys.argv[2], sys.argv[3:]
     report = Report()
     os.makedirs(work, exist_ok=True)
     for lesson in lessons:
+        if lesson in ("05", "06"):
+            check_server_capture(report, bin_dir, work, lesson, "hi, room" if lesson == "05" else None)
+            continue
         pcap = os.path.join(work, f"lesson{lesson}.pcapng")
         sidecar = os.path.join(work, f"lesson{lesson}.frames.json")
         run = subprocess.run([os.path.join(bin_dir, f"Lesson{lesson}"), "--no-pause", "--no-color",
