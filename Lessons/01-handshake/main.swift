@@ -237,12 +237,8 @@ lesson.say(
 let handshakeBreaks = HandshakeBreaker.variants(
   of: ClientHandshake(options: rfcOptions, keyBytes: rfcNonce).requestBytes(),
   policy: ServerHandshakePolicy(originPolicy: { $0 == "http://example.com" }))
-lesson.table(
-  ["change", "status", "why", "rule"],
-  handshakeBreaks.map { v in
-    guard let error = v.error else { return [v.change, String(v.status), "still accepted", ""] }
-    return [v.change, String(v.status), error.message, TraceRenderer.compact(error.section)]
-  })
+let handshakeTable = HandshakeBreaker.rows(handshakeBreaks)
+lesson.table(handshakeTable.header, handshakeTable.rows)
 let stillAccepted = handshakeBreaks.filter { $0.status == 101 }.map(\.change)
 lesson.say(
   """

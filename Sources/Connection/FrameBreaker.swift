@@ -109,9 +109,9 @@ public enum FrameBreaker {
 
   /// Bytes still missing for the frame that starts `rest`, when its header is complete.
   static func missingBytes(_ rest: [UInt8]) -> Int? {
-    guard let header = FrameHeaderFields(reading: rest), let length = header.payloadLength else { return nil }
-    let headerSize = 2 + header.extendedLengthByteCount + (header.isMasked == true ? 4 : 0)
-    let total = UInt64(headerSize) + length
+    guard let header = FrameHeaderFields(reading: rest), let size = header.size, let length = header.payloadLength
+    else { return nil }
+    let total = UInt64(size) + length
     return total > UInt64(rest.count) ? Int(min(total - UInt64(rest.count), UInt64(Int.max))) : nil
   }
 

@@ -1,3 +1,5 @@
+import Trace
+
 /// Break it, for the opening handshake: removes or alters one line of a valid request at a time
 /// and runs every variant through the real ``ServerHandshake``, to show which check each line
 /// passes and what status a client gets when it fails (RFC 6455 §4.2.1, §4.2.2).
@@ -11,6 +13,15 @@ public enum HandshakeBreaker {
     public var status: Int
     /// Why the server refused (nil when it accepted).
     public var error: HandshakeError?
+  }
+
+  /// The variants as table rows: the change, the status, why the server refused, the rule.
+  public static func rows(_ variants: [Variant]) -> (header: [String], rows: [[String]]) {
+    let rows = variants.map { v -> [String] in
+      guard let error = v.error else { return [v.change, String(v.status), "still accepted", ""] }
+      return [v.change, String(v.status), error.message, TraceRenderer.compact(error.section)]
+    }
+    return (["change", "status", "why", "rule"], rows)
   }
 
   /// Values that break each header the server checks; every other line is only removed.

@@ -449,7 +449,7 @@ public struct HTMLRenderer: Sendable {
     var i = 0
     while i < chars.count {
       // "RFC 1234"
-      if chars[i] == "R", i + 7 < chars.count + 1, String(chars[i..<min(i + 4, chars.count)]) == "RFC " {
+      if chars[i] == "R", i + 4 <= chars.count, String(chars[i..<(i + 4)]) == "RFC " {
         var j = i + 4
         var digits = ""
         while j < chars.count, chars[j].isASCII, chars[j].isNumber {

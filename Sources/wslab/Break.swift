@@ -52,8 +52,7 @@ struct Break: ParsableCommand {
       }
       chosen = parsed
     } else if !all, let header = FrameHeaderFields(reading: bytes) {
-      let headerSize = 2 + header.extendedLengthByteCount + (header.isMasked == true ? 4 : 0)
-      chosen = Array(0..<(min(headerSize, bytes.count) * 8))
+      chosen = Array(0..<(min(header.size ?? bytes.count, bytes.count) * 8))
     }
     let result: (sender: Role, variants: [FrameBreaker.Variant])
     do {
@@ -102,14 +101,9 @@ struct Break: ParsableCommand {
     }
     let variants = HandshakeBreaker.variants(of: request, policy: policy)
     print("breaking the opening handshake one line at a time, as the server checks it:")
-    let rows = variants.map { v -> [String] in
-      guard let error = v.error else { return [v.change, v.status == 101 ? "101" : "-", "still accepted", ""] }
-      return [v.change, String(v.status), error.message, TraceRenderer.compact(error.section)]
-    }
+    let table = HandshakeBreaker.rows(variants)
     let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) } ?? 100
-    print(
-      DocumentTextRenderer(width: width).render(.table(header: ["change", "status", "why", "rule"], rows: rows)),
-      terminator: "")
+    print(DocumentTextRenderer(width: width).render(.table(header: table.header, rows: table.rows)), terminator: "")
   }
 
   /// `0-15` or `1,9,12-15`.
