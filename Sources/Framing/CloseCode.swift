@@ -26,6 +26,10 @@ public struct CloseCode: RawRepresentable, Hashable, Sendable, CustomStringConve
   public static let mandatoryExtension = CloseCode(rawValue: 1010)
   /// 1011: the server met an unexpected condition.
   public static let internalError = CloseCode(rawValue: 1011)
+  /// 1012: the server is restarting; reconnect (IANA registry, added after RFC 6455).
+  public static let serviceRestart = CloseCode(rawValue: 1012)
+  /// 1013: the server is overloaded; try again later (IANA registry, added after RFC 6455).
+  public static let tryAgainLater = CloseCode(rawValue: 1013)
   /// 1015: the TLS handshake failed. Never sent on the wire.
   public static let tlsHandshakeFailure = CloseCode(rawValue: 1015)
 

@@ -59,6 +59,9 @@ public struct ServerConfiguration: Sendable {
   /// A folder with the lessons' HTML edition (`make site` writes `site/`), served at `/lessons/`;
   /// read once when the server is created. nil: `/lessons/` is not served.
   public var lessonsDirectory: String?
+  /// Share chat rooms and broadcast with other servers through PostgreSQL (modes chat and
+  /// broadcast only). nil: this server is alone.
+  public var cluster: ClusterConfiguration?
 
   public init() {}
 

@@ -1,3 +1,4 @@
+import Framing
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -15,6 +16,8 @@ final class ServerContext: Sendable {
   let site: LessonSite?
   /// Live tracing for browsers (`--live-trace`).
   let liveTrace: LiveTraceHub?
+  /// Rooms shared with other servers through PostgreSQL (`--cluster`).
+  let cluster: ClusterBus?
 
   struct Member {
     let id: Int
@@ -29,12 +32,21 @@ final class ServerContext: Sendable {
     var members: [Int: Member] = [:]
   }
 
-  init(configuration: ServerConfiguration, logger: Logger, application: (@Sendable (WebSocket) async -> Void)?) {
+  init(
+    configuration: ServerConfiguration, logger: Logger, group: any EventLoopGroup,
+    application: (@Sendable (WebSocket) async -> Void)?
+  ) {
     self.site = configuration.lessonsDirectory.map(LessonSite.init(directory:))
     self.liveTrace = configuration.liveTrace ? LiveTraceHub() : nil
     self.configuration = configuration
     self.logger = logger
     self.application = application
+    self.cluster = configuration.cluster.map {
+      ClusterBus(configuration: $0, group: group, trace: configuration.trace, logger: logger)
+    }
+    cluster?.setDeliverer { [weak self] notification, message in
+      self?.deliverFromCluster(notification, message) ?? 0
+    }
   }
 
   /// A new TCP connection: its id, or nil when the server is full or shutting down.
@@ -82,8 +94,12 @@ final class ServerContext: Sendable {
   }
 
   /// Sends a message to every member of `room` (chat: except the sender) or of the server
-  /// (broadcast), on each member's own event loop.
-  func publish(_ message: OutgoingMessage, from sender: Int, room: String, mode: ServerMode) {
+  /// (broadcast), on each member's own event loop; in a cluster, through the database to every
+  /// node. False when the cluster's outbox is full (the caller closes the sender with 1013).
+  func publish(_ message: OutgoingMessage, from sender: Int, room: String, mode: ServerMode) -> Bool {
+    if let cluster, mode != .echo {
+      return cluster.publish(message, room: room, connection: sender)
+    }
     let targets = state.withLockedValue { s in
       s.members.values.filter { m in
         switch mode {
@@ -93,6 +109,30 @@ final class ServerContext: Sendable {
         }
       }
     }
+    deliver(message, to: targets)
+    return true
+  }
+
+  /// A message from the cluster (any node, this one included), in the cluster's order: to the
+  /// members of its room here (chat: not to its sender) or to every member here (broadcast).
+  /// Returns how many members it went to.
+  func deliverFromCluster(_ notification: ClusterNotification, _ message: OutgoingMessage) -> Int {
+    let mode = configuration.mode
+    let ownNode = notification.node == cluster?.configuration.node
+    let targets = state.withLockedValue { s in
+      s.members.values.filter { m in
+        switch mode {
+        case .chat: m.room == notification.room && !(ownNode && Int64(m.id) == notification.connection)
+        case .broadcast: true
+        case .echo: false
+        }
+      }
+    }
+    deliver(message, to: targets)
+    return targets.count
+  }
+
+  private func deliver(_ message: OutgoingMessage, to targets: [Member]) {
     for target in targets {
       let handler = target.handler
       if handler.eventLoop.inEventLoop {
@@ -103,15 +143,18 @@ final class ServerContext: Sendable {
     }
   }
 
-  /// Stops accepting and asks every open WebSocket to close with 1001.
-  func beginShutdown() {
+  /// Stops accepting and asks every open WebSocket to close: 1001 (going away) or 1012 (service
+  /// restart: come back).
+  func beginShutdown(code: CloseCode = .goingAway) {
     let members = state.withLockedValue { s in
       s.accepting = false
       return Array(s.members.values)
     }
     for member in members {
       let handler = member.handler
-      handler.eventLoop.execute { handler.value.goAway() }
+      handler.eventLoop.execute {
+        handler.value.goAway(code: code, reason: code == .serviceRestart ? "server restarting" : "server shutting down")
+      }
     }
     liveTrace?.goAwayAll()
   }

@@ -27,6 +27,8 @@ protocol WebSocketSink: AnyObject {
   func transportClosed()
   /// The transport broke (a reset, a TLS alert, a refused connection).
   func transportError(_ error: Error)
+  /// The handler left the pipeline: the last call, also for a channel that never connected.
+  func removed()
   /// The application asked for reading to pause (it is behind): the handler does not resume it.
   var pausesReading: Bool { get }
 }
@@ -37,6 +39,7 @@ extension WebSocketSink {
   func failed(_ failure: ConnectionFailure) {}
   func transportClosed() {}
   func transportError(_ error: Error) {}
+  func removed() {}
   var pausesReading: Bool { false }
 }
 
@@ -106,6 +109,7 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport {
     self.context = nil
     timer?.cancel()
     timer = nil
+    sink.removed()
   }
 
   func channelActive(context: ChannelHandlerContext) {
@@ -196,10 +200,11 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport {
     }
   }
 
-  /// Shutdown: close with 1001 and let the peer answer.
-  func goAway() {
+  /// Shutdown (1001, or 1012 when the server restarts) or overload (1013): close and let the
+  /// peer answer.
+  func goAway(code: CloseCode = .goingAway, reason: String = "server shutting down") {
     guard connection.state == .open, let context else { return }
-    try? connection.close(code: .goingAway, reason: "server shutting down")
+    try? connection.close(code: code, reason: reason)
     pump(context)
     flush(context)
   }

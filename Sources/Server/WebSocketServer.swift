@@ -1,3 +1,4 @@
+import Framing
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -23,8 +24,8 @@ public final class WebSocketServer: Sendable {
   /// entirely on the event loop.
   public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "wslab.server")) {
     self.configuration = configuration
-    self.context = ServerContext(configuration: configuration, logger: logger, application: nil)
     self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+    self.context = ServerContext(configuration: configuration, logger: logger, group: group, application: nil)
   }
 
   /// A server whose behaviour is your code: `application` runs once per open WebSocket, on a
@@ -40,8 +41,9 @@ public final class WebSocketServer: Sendable {
     application: @escaping @Sendable (WebSocket) async -> Void
   ) {
     self.configuration = configuration
-    self.context = ServerContext(configuration: configuration, logger: logger, application: application)
     self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+    self.context = ServerContext(
+      configuration: configuration, logger: logger, group: group, application: application)
   }
 
   /// Binds and starts accepting. Returns the bound address (useful with port 0).
@@ -54,6 +56,12 @@ public final class WebSocketServer: Sendable {
   public func start() async throws -> SocketAddress {
     let tls = try makeTLSContext()
     let context = self.context
+    if let cluster = context.cluster {
+      guard configuration.mode != .echo else {
+        throw ClusterError.failed("--cluster shares chat rooms and broadcast: use --mode chat or --mode broadcast")
+      }
+      try await cluster.start()
+    }
     let bootstrap = ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 1024)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -93,10 +101,12 @@ public final class WebSocketServer: Sendable {
   /// Connections open right now.
   public var openConnections: Int { context.openConnections }
 
-  /// Graceful shutdown: stop accepting, close every WebSocket with 1001 and wait up to the grace
-  /// period for the closing handshakes, then close what is left and stop the event loops.
-  public func shutdown() async throws {
-    context.beginShutdown()
+  /// Graceful shutdown: stop accepting, close every WebSocket with `code` (1001 going away, or
+  /// 1012 service restart: clients should reconnect) and wait up to the grace period for the
+  /// closing handshakes, then close what is left and stop the event loops. A cluster node writes
+  /// what it still has queued and leaves the cluster.
+  public func shutdown(code: CloseCode = .goingAway) async throws {
+    context.beginShutdown(code: code)
     if let server = channel.get() {
       try? await server.close()
     }
@@ -104,6 +114,7 @@ public final class WebSocketServer: Sendable {
     while context.openConnections > 0 && ContinuousClock.now < deadline {
       try await Task.sleep(for: .milliseconds(20))
     }
+    await context.cluster?.stop(grace: configuration.shutdownGracePeriod)
     try await group.shutdownGracefully()
   }
 

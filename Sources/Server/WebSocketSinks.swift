@@ -82,7 +82,11 @@ final class ServerSink: WebSocketSink {
     if let bridge { return bridge.yield(message) }
     switch server.configuration.mode {
     case .echo: handler.deliver(message)
-    case .chat, .broadcast: server.publish(message, from: id, room: room, mode: server.configuration.mode)
+    case .chat, .broadcast:
+      if !server.publish(message, from: id, room: room, mode: server.configuration.mode) {
+        tracer?.note("the cluster's outbox is full (database slow or away): closing with 1013")
+        handler.goAway(code: .tryAgainLater, reason: "cluster backlog full")
+      }
     }
   }
 
@@ -109,6 +113,7 @@ final class ClientSink: WebSocketSink {
   /// which holds this sink (a cycle that would keep every closed connection alive).
   private var openPromise: EventLoopPromise<WebSocket>?
   private let outcomePromise: EventLoopPromise<CloseOutcome>
+  private var outcomeCompleted = false
   private var bridge: AsyncBridge?
 
   /// `opened` completes with the open socket, or fails with the handshake error.
@@ -142,7 +147,18 @@ final class ClientSink: WebSocketSink {
   func closed(_ outcome: CloseOutcome) {
     completeOpen(.failure(WebSocketError.connectionFailed("closed before the handshake completed (\(outcome))")))
     bridge?.finish()
+    outcomeCompleted = true
     outcomePromise.succeed(outcome)
+  }
+
+  /// A channel that never connected (refused, timed out) is removed without a close: its
+  /// promises still get an answer (NIO reports an unanswered promise as a leak).
+  func removed() {
+    completeOpen(.failure(WebSocketError.connectionFailed("the connection closed before it opened")))
+    if !outcomeCompleted {
+      outcomeCompleted = true
+      outcomePromise.fail(WebSocketError.connectionFailed("the connection closed before it opened"))
+    }
   }
 
   /// The connection broke: before the handshake, connecting fails with it; after, the

@@ -19,6 +19,12 @@ struct Connect: AsyncParsableCommand {
       1000 or 1001, 1 for any other close, 2 when the connection or handshake failed.
       With --echo, sends every received message back as the same kind (text or binary) until the server \
       closes, then prints "closed: CODE ..." with the same exit status (for conformance suites).
+      With --reconnect (interactive, stdin lines become messages), a connection the server closes with \
+      1001, 1011, 1012, 1013 or 1014, or that breaks (1006), or that cannot be opened, is opened again \
+      after an exponential backoff with jitter (0.1 s doubling up to --reconnect-max, each delay between \
+      half and all of that); lines typed meanwhile are sent once it is back. It ends at the end of \
+      stdin, or when the server closes with any other code (1000: done; 1002, 1003, 1007-1010: \
+      reconnecting would fail again).
       With --long-poll the URL is http://HOST:PORT and messages go over the long-polling endpoints.
       With --autobahn the URL is an Autobahn|Testsuite fuzzing server (wstest -m fuzzingserver), \
       ws://HOST:PORT: reads /getCaseCount, opens /runCase?case=N&agent=AGENT for every case and \
@@ -40,6 +46,9 @@ struct Connect: AsyncParsableCommand {
   @Option(help: "Write the TLS session keys (NSS key log format), so Wireshark can decrypt a wss:// capture.")
   var keylog: String?
   @Option(help: "Close code to send when done.") var closeCode: Int = 1000
+  @Flag(help: "Reconnect with exponential backoff and jitter when the server restarts or the connection drops.")
+  var reconnect = false
+  @Option(help: "With --reconnect: the longest wait between attempts, in seconds.") var reconnectMax = 10.0
   @Option(help: "Seconds to wait for each reply.") var timeout = 10.0
   @Flag(help: "Do not verify the server certificate (test certificates).") var insecure = false
   @Flag(help: "Use HTTP long polling instead of WebSocket.") var longPoll = false
@@ -75,6 +84,10 @@ struct Connect: AsyncParsableCommand {
     if autobahn {
       if !send.isEmpty || echo { fail("--autobahn does not go with --send or --echo") }
       return try await runAutobahn(config)
+    }
+    if reconnect {
+      if !send.isEmpty || echo { fail("--reconnect is for interactive use: it does not go with --send or --echo") }
+      return try await runReconnecting(config)
     }
     let socket: WebSocket
     do {
@@ -230,6 +243,70 @@ struct Connect: AsyncParsableCommand {
     if problems > 0 { throw ExitCode(1) }
   }
 
+  /// Close codes after which reconnecting makes sense: the server went away, restarts, is
+  /// overloaded, or the connection broke. Not 1000 (done) nor the codes that say our messages were
+  /// wrong (they would be again).
+  static let reconnectCodes: Set<UInt16> = [1001, 1006, 1011, 1012, 1013, 1014]
+
+  /// Interactive with --reconnect: one stdin reader for the whole run; a session per connection.
+  func runReconnecting(_ config: ClientConfiguration) async throws {
+    let outbox = ReconnectingOutbox()
+    let (lines, input) = AsyncStream<String>.makeStream()
+    let stdinThread = Thread {
+      standardInputLines { input.yield($0) }
+      input.finish()
+    }
+    stdinThread.start()
+    let closeCode = CloseCode(rawValue: UInt16(clamping: self.closeCode))
+    let pump = Task {
+      for await line in lines { await outbox.send(line, binary: binary) }
+      await outbox.finish(code: closeCode)
+    }
+    defer { pump.cancel() }
+    var backoff = ReconnectBackoff(initial: 0.1, maximum: max(0.1, reconnectMax))
+    while true {
+      let socket: WebSocket
+      do {
+        socket = try await WebSocketClient.connect(to: url, configuration: config)
+      } catch {
+        if await outbox.isFinished { throw ExitCode(2) }
+        let delay = backoff.next()
+        Self.say("wslab connect: \(error); reconnecting in \(Self.seconds(delay)) (attempt \(backoff.attempt))")
+        try await Task.sleep(for: .seconds(delay))
+        continue
+      }
+      backoff.reset()
+      Self.say("connected to \(url)")
+      await outbox.attach(socket)
+      do {
+        for try await message in socket.messages { Self.show(message) }
+      } catch {}
+      await outbox.detach()
+      let outcome = try await socket.closed
+      print(
+        "closed: \(outcome.code.rawValue) \(outcome.code.name)"
+          + (outcome.reason.isEmpty ? "" : " \"\(outcome.reason)\""))
+      fflush(nil)
+      let finished = await outbox.isFinished
+      if finished || !Self.reconnectCodes.contains(outcome.code.rawValue) {
+        let clean = outcome.wasClean && (outcome.code == .normalClosure || outcome.code == .goingAway)
+        if !clean && !finished { throw ExitCode(1) }
+        return
+      }
+      let delay = backoff.next()
+      Self.say("reconnecting in \(Self.seconds(delay)) (attempt \(backoff.attempt))")
+      try await Task.sleep(for: .seconds(delay))
+    }
+  }
+
+  static func say(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+
+  static func seconds(_ value: Double) -> String {
+    value < 1 ? "\(Int((value * 1000).rounded())) ms" : "\(Double(Int(value * 10)) / 10) s"
+  }
+
   static func show(_ message: WebSocketMessage) {
     switch message {
     case .text(let text): print("< \(text)")
@@ -269,5 +346,40 @@ struct Connect: AsyncParsableCommand {
     }
     await client.close()
     print("closed: long polling done")
+  }
+}
+
+/// `wslab connect --reconnect`: the open socket, and the lines typed while there is none (sent
+/// when the connection is back; at most 10,000 lines wait).
+actor ReconnectingOutbox {
+  private var socket: WebSocket?
+  private var waiting: [(String, Bool)] = []
+  private(set) var isFinished = false
+
+  func attach(_ socket: WebSocket) async {
+    self.socket = socket
+    let queued = waiting
+    waiting = []
+    for (line, binary) in queued { await send(line, binary: binary) }
+  }
+
+  func detach() { socket = nil }
+
+  func send(_ line: String, binary: Bool) async {
+    guard let socket else {
+      if waiting.count < 10_000 { waiting.append((line, binary)) }
+      return
+    }
+    do {
+      try await socket.send(binary ? .binary(ByteBuffer(string: line)) : .text(line))
+    } catch {
+      waiting.append((line, binary))
+    }
+  }
+
+  /// The end of stdin: close the connection (if one is open) and stop reconnecting.
+  func finish(code: CloseCode) async {
+    isFinished = true
+    _ = try? await socket?.close(code: code)
   }
 }

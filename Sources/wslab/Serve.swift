@@ -43,6 +43,14 @@ struct Serve: AsyncParsableCommand {
   var liveTrace = false
   @Option(help: "Serve the lessons' web pages from this folder at /lessons/ (`make site` writes site/).")
   var lessons = "site"
+  @Option(
+    help: ArgumentHelp(
+      "Share chat rooms and broadcast with other wslab serve processes through PostgreSQL.",
+      valueName: "postgres://USER[:PASSWORD]@HOST:PORT/DATABASE"))
+  var cluster: String?
+  @Option(help: "This node's name in the cluster (default: HOST:PORT).") var node: String?
+  @Option(help: "Seconds the cluster keeps messages for nodes that reconnect.") var clusterRetention = 300.0
+  @Option(help: "The cluster's table (created when missing).") var clusterTable = "wslab_messages"
 
   func run() async throws {
     var config = ServerConfiguration()
@@ -66,6 +74,21 @@ struct Serve: AsyncParsableCommand {
     config.threads = threads
     config.lessonsDirectory = lessons
     config.liveTrace = liveTrace
+    if let cluster {
+      if mode == .echo { fail("--cluster shares chat rooms and broadcast: add --mode chat or --mode broadcast") }
+      do {
+        var c = try ClusterConfiguration(
+          url: cluster, node: node ?? "\(host):\(port == 0 ? "pid\(getpid())" : "\(port)")",
+          environmentPassword: ProcessInfo.processInfo.environment["PGPASSWORD"])
+        c.retention = .seconds(clusterRetention)
+        c.table = clusterTable
+        config.cluster = c
+      } catch {
+        fail("\(error)")
+      }
+    } else if node != nil {
+      fail("--node names a cluster node: it goes with --cluster")
+    }
     if (tlsCert == nil) != (tlsKey == nil) { fail("--tls-cert and --tls-key go together") }
     for path in [tlsCert, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {
       fail("cannot read \(path)")
@@ -104,11 +127,16 @@ struct Serve: AsyncParsableCommand {
         pages.problem.map { "wslab: no lessons at /lessons/: \($0)" }
           ?? "wslab: the lessons are at \(web)://\(shownHost):\(address.port ?? port)/lessons/ (\(pages.count) files)")
     }
+    if let cluster = config.cluster {
+      print("wslab: node \(cluster.node) in the cluster at \(cluster.redactedURL) (table \(cluster.table))")
+    }
     fflush(nil)
-    await waitForSignal()
-    print("wslab: shutting down (closing connections with 1001)")
+    // SIGTERM (a supervisor restarting or draining this node): 1012, come back; SIGINT (Ctrl-C
+    // in a terminal): 1001, going away. WSLab chooses; RFC 6455 leaves shutdown codes open.
+    let code: CloseCode = await waitForSignal() == SIGTERM ? .serviceRestart : .goingAway
+    print("wslab: shutting down (closing connections with \(code.rawValue) \(code.name))")
     fflush(nil)
-    try? await server.shutdown()
+    try? await server.shutdown(code: code)
   }
 }
 

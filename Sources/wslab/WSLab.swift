@@ -25,7 +25,9 @@ func fail(_ message: String) -> Never {
 }
 
 /// Waits for SIGINT or SIGTERM.
-func waitForSignal() async {
+/// Waits for SIGINT or SIGTERM and returns which came.
+@discardableResult
+func waitForSignal() async -> Int32 {
   signal(SIGINT, SIG_IGN)
   signal(SIGTERM, SIG_IGN)
   let (stream, continuation) = AsyncStream<Int32>.makeStream()
@@ -35,8 +37,13 @@ func waitForSignal() async {
     source.resume()
     return source
   }
-  for await _ in stream { break }
+  var received = SIGINT
+  for await sig in stream {
+    received = sig
+    break
+  }
   sources.forEach { $0.cancel() }
+  return received
 }
 
 struct TimeoutError: Error, CustomStringConvertible {
@@ -54,4 +61,24 @@ func withTimeout<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () 
     group.cancelAll()
     return result
   }
+}
+
+/// Lines from standard input, read with read(2) and not `readLine()`: `readLine()` holds stdin's
+/// stdio lock while it blocks, and `fflush(nil)` (after every printed line) waits for that lock.
+func standardInputLines(_ line: (String) -> Void) {
+  var pending: [UInt8] = []
+  var chunk = [UInt8](repeating: 0, count: 4096)
+  while true {
+    let n = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+    if n < 0 && errno == EINTR { continue }
+    if n <= 0 { break }
+    pending += chunk[..<n]
+    while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+      var bytes = pending[..<newline]
+      if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+      line(String(decoding: bytes, as: UTF8.self))
+      pending.removeSubrange(...newline)
+    }
+  }
+  if !pending.isEmpty { line(String(decoding: pending, as: UTF8.self)) }
 }
