@@ -4,6 +4,8 @@
 #   scripts/postgres.sh install      installs Debian's postgresql when missing (root; apt-get)
 #   scripts/postgres.sh start DIR    a new cluster in DIR on a free loopback port; prints its URL
 #                                    (also in DIR/url): postgres://wslab:wslab@127.0.0.1:PORT/wslab
+#                                    (and a role `reader`, password `reader`, that may not create
+#                                    tables: for the error a node gives when it cannot)
 #   scripts/postgres.sh stop DIR     stops it and removes DIR
 #
 # PostgreSQL refuses to run as root: the server runs as the `postgres` user Debian's package
@@ -65,8 +67,9 @@ start() {
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null || { cat "$dir/server.log" >&2; fail "the PostgreSQL server did not start"; }
   run_as "$user" "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE wslab LOGIN PASSWORD 'wslab'" -c "CREATE DATABASE wslab OWNER wslab" >/dev/null \
-    || fail "could not create the role and database wslab"
+    -c "CREATE ROLE wslab LOGIN PASSWORD 'wslab'" -c "CREATE DATABASE wslab OWNER wslab" \
+    -c "CREATE ROLE reader LOGIN PASSWORD 'reader'" >/dev/null \
+    || fail "could not create the roles and the database wslab"
   echo "$port" >"$dir/port"
   echo "$user" >"$dir/user"
   echo "postgres://wslab:wslab@127.0.0.1:$port/wslab" | tee "$dir/url"

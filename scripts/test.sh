@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, RFC-vector, golden-lesson and real-socket tests (XCTest), then the
 # real peers (Python websockets, Node ws, headless Chromium) against wslab, then the lessons' HTML
-# edition in headless Chromium (scripts/site-test.sh), then the Autobahn
+# edition in headless Chromium (scripts/site-test.sh), the captures in tshark, three cluster
+# nodes on PostgreSQL (scripts/cluster-test.sh), then the Autobahn
 # |Testsuite in both roles, groups 1-10 (scripts/autobahn.sh quick; `make conformance-full` runs all
 # 517 cases per role), then the attacks and load scaled down (scripts/stress.sh quick). Ends with
 # one line, "N passed, N failed", counting them all (Autobahn: one per case and role).
@@ -70,6 +71,8 @@ bin="$("$SWIFT" build --show-bin-path)"
 part "site" env BIN="$bin" SWIFT="$SWIFT" bash scripts/site-test.sh
 # The lessons' captures read by tshark, frame for frame against WSLab's own records.
 part "captures" env BIN="$bin" SWIFT="$SWIFT" bash scripts/capture-test.sh
+# Scale-out: three cluster nodes on a real PostgreSQL server (installed when missing).
+part "cluster" env WSLAB="$bin/wslab" SWIFT="$SWIFT" bash scripts/cluster-test.sh
 # Autobahn|Testsuite, groups 1-10 in both roles (the compression groups 12 and 13 take minutes:
 # make conformance-full).
 part "Autobahn" env WSLAB="$bin/wslab" bash scripts/autobahn.sh quick

@@ -122,8 +122,13 @@ public struct ClusterConfiguration: Sendable {
     ]
   }
 
-  /// The same, for a user who must run it by hand.
-  public var createTableSQL: String { createTableStatements.map { $0 + ";" }.joined(separator: "\n") }
+  /// The same, for a database owner to run by hand, with the grants this node's user needs.
+  public var createTableSQL: String {
+    (createTableStatements + [
+      "GRANT SELECT, INSERT, DELETE ON \(table) TO \"\(user)\"",
+      "GRANT USAGE ON SEQUENCE \(table)_id_seq TO \"\(user)\"",
+    ]).map { $0 + ";" }.joined(separator: "\n")
+  }
 }
 
 /// What goes wrong with a cluster, in words a user can act on.
