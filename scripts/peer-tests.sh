@@ -11,7 +11,7 @@
 #   Python websockets client -> wslab serve over wss:// (test certificate made at run time)
 #   wslab connect            -> Python websockets server, ws:// and wss://
 #                               (Tests/Peers/python_server.py, checked by Tests/Peers/wslab_connect_test.py)
-#   graceful shutdown        -> SIGTERM: clients get 1001, the server exits 0
+#   graceful shutdown        -> SIGTERM: clients get 1012 (service restart), the server exits 0
 #
 # Everything runs on 127.0.0.1 with bounded time. Each check prints `ok - name` or
 # `not ok - name: why`; the last line is `N passed, N failed`; the exit status is non-zero when
@@ -158,9 +158,10 @@ if start_serve serve-deflate; then
   run_peer "node client" "$NODE" "$PEERS/node_client.js" "$SERVE_URL"
   run_peer "browser (ws)" "$PYTHON" "$PEERS/browser_test.py" "$(http_url "$SERVE_URL")"
 
-  # Graceful shutdown: a connected client gets 1001, the server exits 0.
+  # Graceful shutdown: on SIGTERM a connected client gets 1012 (service restart: reconnect), the
+  # server exits 0.
   ready="$work/shutdown.ready"
-  timeout -k 5 40 "$PYTHON" "$PEERS/shutdown_client.py" "$SERVE_URL" "$ready" >"$work/shutdown.out" 2>&1 </dev/null &
+  timeout -k 5 40 "$PYTHON" "$PEERS/shutdown_client.py" "$SERVE_URL" "$ready" 1012 >"$work/shutdown.out" 2>&1 </dev/null &
   client_pid=$!
   groups+=("$client_pid")
   for _ in $(seq 100); do [ -e "$ready" ] || ! kill -0 "$client_pid" 2>/dev/null && break; sleep 0.1; done

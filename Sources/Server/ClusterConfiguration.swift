@@ -24,8 +24,15 @@ public struct ClusterConfiguration: Sendable {
   /// Messages waiting to be written to the database (while it is slow or unreachable), in bytes;
   /// beyond, a client that sends is closed with 1013 (Try Again Later).
   public var maxBacklogBytes = 64 << 20
+  /// The first wait before reconnecting a lost session, in seconds (then doubling, with jitter,
+  /// up to ``reconnectMaximum``).
+  public var reconnectDelay = 0.1
+  public var reconnectMaximum = 10.0
   /// How long one attempt to connect may take.
   public var connectTimeout: Duration = .seconds(5)
+  /// How long one statement (a batch of inserts, a row read, a page of catch-up) may take before
+  /// its session is given up and the work retried on a new one.
+  public var statementTimeout: Duration = .seconds(10)
 
   /// Parses `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (also `postgresql://`). Without a
   /// password in the URL, `PGPASSWORD` from the environment is used, when set.
@@ -139,6 +146,8 @@ public enum ClusterError: Error, CustomStringConvertible, Equatable {
   case unreachable(String, String)
   case rejected(String, String)
   case missingTable(String, String, String)
+  case sessionClosed
+  case statementTimedOut(Duration)
   case failed(String)
 
   public var description: String {
@@ -152,6 +161,8 @@ public enum ClusterError: Error, CustomStringConvertible, Equatable {
     case .rejected(let url, let why): "PostgreSQL at \(url) refused the session: \(why)"
     case .missingTable(let table, let why, let sql):
       "the table \(table) is missing and could not be created (\(why)); ask the database owner to run:\n\(sql)"
+    case .sessionClosed: "the database session closed during a statement"
+    case .statementTimedOut(let limit): "a statement took longer than \(limit)"
     case .failed(let why): "cluster: \(why)"
     }
   }

@@ -322,6 +322,17 @@ final class ServerTests: XCTestCase {
     XCTAssertTrue(outcome.wasClean)
   }
 
+  func testShutdownForRestartSends1012() async throws {
+    let (server, port) = try await startServer()
+    let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/")
+    try await server.shutdown(code: .serviceRestart)
+    let outcome = try await socket.closed
+    XCTAssertEqual(outcome.code, .serviceRestart)
+    XCTAssertEqual(outcome.code.rawValue, 1012)
+    XCTAssertEqual(outcome.reason, "server restarting")
+    XCTAssertTrue(outcome.wasClean)
+  }
+
   func testSecureWebSocket() async throws {
     let (cert, key) = try makeTestCertificate()
     let (server, port) = try await startServer {

@@ -10,8 +10,8 @@ Scenarios (all by default):
   slow-reader   a client that never reads: closed with 1008 at --max-queued-bytes, RSS bounded
   load          N connections at once from 127.0.0.2 and up, random messages of random sizes,
                 every byte checksummed: nothing lost, duplicated or reordered; RSS per connection
-  shutdown      SIGTERM with N clients mid-transfer: every client gets 1001 after the echoes of
-                the messages the server took, and the process exits 0 within the grace period
+  shutdown      SIGTERM with N clients mid-transfer: every client gets 1012 (service restart)
+                after the echoes of the messages the server took, and the process exits 0 within the grace period
 
 Each scenario starts its own server, prints its measurements and one `ok - ...` or
 `not ok - ...` line; the run ends with `N passed, N failed`.
@@ -471,7 +471,7 @@ async def shutdown(wslab, scale):
         sockets = []
         for start in range(0, n, 500):
             sockets.extend(await asyncio.gather(*[connect(server.port, local=source(i)) for i in range(start, min(n, start + 500))]))
-        outcomes = {"1001": 0, "other": [], "echoes": 0, "out_of_order": 0}
+        outcomes = {"1012": 0, "other": [], "echoes": 0, "out_of_order": 0}
 
         async def client(ws, i):
             sent = []
@@ -495,8 +495,8 @@ async def shutdown(wslab, scale):
                 while True:
                     kind, payload = await asyncio.wait_for(ws.read_message(), grace + 10)
                     if kind == "close":
-                        if payload == 1001:
-                            outcomes["1001"] += 1
+                        if payload == 1012:
+                            outcomes["1012"] += 1
                         else:
                             outcomes["other"].append(payload)
                         break
@@ -518,13 +518,13 @@ async def shutdown(wslab, scale):
         status = await asyncio.get_running_loop().run_in_executor(None, server.wait, grace + 5)
         exited = time.monotonic() - t0
         await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), grace + 15)
-        log("#   shutdown: SIGTERM with %d clients sending; %d got 1001 after %d in-order echoes; %d other endings %s; "
+        log("#   shutdown: SIGTERM with %d clients sending; %d got 1012 after %d in-order echoes; %d other endings %s; "
             "%d out of order; exit status %s after %.2f s (grace %.0f s)" % (
-                n, outcomes["1001"], outcomes["echoes"], len(outcomes["other"]), outcomes["other"][:3],
+                n, outcomes["1012"], outcomes["echoes"], len(outcomes["other"]), outcomes["other"][:3],
                 outcomes["out_of_order"], status, exited, grace))
-        ok = outcomes["1001"] == n and outcomes["out_of_order"] == 0 and status == 0 and exited <= grace + 1
-        return ok, "graceful shutdown: %d/%d clients got 1001 after their echoes, exit %s in %.2f s" % (
-            outcomes["1001"], n, status, exited)
+        ok = outcomes["1012"] == n and outcomes["out_of_order"] == 0 and status == 0 and exited <= grace + 1
+        return ok, "graceful shutdown: %d/%d clients got 1012 after their echoes, exit %s in %.2f s" % (
+            outcomes["1012"], n, status, exited)
     finally:
         server.stop()
 
