@@ -24,7 +24,10 @@ final class ClusterBus: Sendable {
   private let logger: Logger
   private let trace: TraceSink?
   private let group: any EventLoopGroup
-  private let deliverer = NIOLockedValueBox<(@Sendable (ClusterNotification, OutgoingMessage) -> Int)?>(nil)
+  /// Hands a message to this node's members: calls its third argument with their number before it
+  /// sends anything (so that the trace says where a message goes before its frames appear).
+  typealias Deliverer = @Sendable (ClusterNotification, OutgoingMessage, (Int) -> Void) -> Void
+  private let deliverer = NIOLockedValueBox<Deliverer?>(nil)
   private let outbox = NIOLockedValueBox(Outbox())
   private let wakeup = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
   private let tasks = NIOLockedValueBox<[Task<Void, Never>]>([])
@@ -69,7 +72,7 @@ final class ClusterBus: Sendable {
   }
 
   /// Who gets the messages: set once, by the server, before ``start()``.
-  func setDeliverer(_ deliver: @escaping @Sendable (ClusterNotification, OutgoingMessage) -> Int) {
+  func setDeliverer(_ deliver: @escaping Deliverer) {
     deliverer.withLockedValue { $0 = deliver }
   }
 
@@ -165,7 +168,7 @@ final class ClusterBus: Sendable {
 
   private func runPublisher(_ first: PostgresConnection) async {
     var connection: PostgresConnection? = first
-    var backoff = ReconnectBackoff()
+    var backoff = ReconnectBackoff(initial: configuration.reconnectDelay, maximum: configuration.reconnectMaximum)
     var signals = wakeup.stream.makeAsyncIterator()
     while true {
       let batch = outbox.withLockedValue { o -> [Pending] in
@@ -191,7 +194,8 @@ final class ClusterBus: Sendable {
           counters.withLockedValue { $0.reconnects += 1 }
           note("publishing session back")
         }
-        try await insert(batch, on: connection!)
+        let session = connection!
+        try await bounded(session) { try await self.insert(batch, on: $0) }
         outbox.withLockedValue { o in
           o.start += batch.count
           o.bytes -= batch.reduce(0) { $0 + $1.data.readableBytes }
@@ -244,26 +248,27 @@ final class ClusterBus: Sendable {
                        ins.id::text || ' ' || b.head || CASE WHEN b.has_inline THEN E'\\n' || b.inline ELSE '' END)::text
         FROM ins JOIN batch b ON b.key = ins.key ORDER BY ins.id
       """
-    let rows = try await connection.query(query, logger: logger)
-    var written: [(Int64, String)] = []
-    for try await (id, key, _) in rows.decode((Int64, String, String).self) { written.append((id, key)) }
-    counters.withLockedValue { $0.published += written.count }
-    guard trace != nil else { return }
-    let byKey = Dictionary(batch.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-    for (id, key) in written {
-      guard let message = byKey[key] else { continue }
-      let payload = "\(id) \(message.head)" + (message.inline.map { "\n" + $0 } ?? "")
-      note(
-        "c\(message.connection) → PostgreSQL: INSERT INTO \(table) → id \(id); "
-          + "NOTIFY \(configuration.channel), '\(Self.shown(payload))'"
-          + (message.inline == nil ? " (the \(message.data.readableBytes) bytes stay in the row)" : ""))
+    // Traced before the statement runs: the notification may come back before its answer. The
+    // id comes from the sequence inside the statement (the arriving NOTIFY shows it).
+    if trace != nil {
+      for message in batch {
+        let payload = "<id> \(message.head)" + (message.inline.map { "\n" + $0 } ?? "")
+        note(
+          "c\(message.connection) → PostgreSQL: INSERT INTO \(table) (id from the sequence) and "
+            + "NOTIFY \(configuration.channel), '\(Self.shown(payload))'"
+            + (message.inline == nil ? " (the \(message.data.readableBytes) bytes stay in the row)" : ""))
+      }
     }
+    let rows = try await connection.query(query, logger: logger)
+    var written = 0
+    for try await _ in rows.decode((Int64, String, String).self) { written += 1 }
+    counters.withLockedValue { $0.published += written }
   }
 
   // MARK: Delivering
 
   private func runListener(ready: @escaping @Sendable (Result<Void, any Error>) -> Void) async {
-    var backoff = ReconnectBackoff()
+    var backoff = ReconnectBackoff(initial: configuration.reconnectDelay, maximum: configuration.reconnectMaximum)
     var last: Int64? = nil
     var lostAt: ContinuousClock.Instant? = nil
     while !Task.isCancelled {
@@ -273,20 +278,16 @@ final class ClusterBus: Sendable {
         connection = session
         try await session.listen(on: configuration.channel) { notifications in
           if let since = last {
-            let (count, newest) = try await catchUp(after: since, on: session)
-            last = newest
-            counters.withLockedValue {
-              $0.reconnects += 1
-              $0.caughtUp += count
-            }
             let away = lostAt.map { ContinuousClock.now - $0 }
             if let away, away > configuration.retention {
               logger.warning(
                 "the listening session was away longer than the retention: messages older than it are gone")
             }
-            note(
-              "listening again: LISTEN \(configuration.channel), then read the rows after id \(since): "
-                + "\(count) missed message(s) delivered" + (count > 0 ? " (up to id \(newest))" : ""))
+            lostAt = nil
+            var cursor = since
+            defer { last = cursor }
+            try await catchUp(&cursor, on: session)
+            counters.withLockedValue { $0.reconnects += 1 }
           } else {
             last = try await newestID(on: session)
             ready(.success(()))
@@ -302,7 +303,7 @@ final class ClusterBus: Sendable {
             last = parsed.id
           }
         }
-        note("listening session ended")
+        if !Task.isCancelled { note("listening session ended") }
       } catch {
         if last == nil {
           ready(.failure(error))
@@ -325,45 +326,81 @@ final class ClusterBus: Sendable {
     var data = notification.inline
     var fromTable = false
     if data == nil {
-      let rows = try await session.query(
-        "SELECT data FROM \(unescaped: configuration.table) WHERE id = \(notification.id)", logger: logger)
-      for try await (bytes) in rows.decode(ByteBuffer.self) { data = bytes }
+      let query: PostgresQuery = "SELECT data FROM \(unescaped: configuration.table) WHERE id = \(notification.id)"
+      data = try await bounded(session) { [logger] session in
+        var found: ByteBuffer? = nil
+        for try await (bytes) in try await session.query(query, logger: logger).decode(ByteBuffer.self) {
+          found = bytes
+        }
+        return found
+      }
       fromTable = true
     }
     guard let data else {
       logger.warning("message \(notification.id) is no longer in \(configuration.table) (pruned)")
       return
     }
-    let members = deliverer.withLockedValue { $0 }?(notification, notification.message(data)) ?? 0
-    counters.withLockedValue { $0.delivered += members }
-    if trace != nil {
-      note(
-        "PostgreSQL → NOTIFY id \(notification.id) from \(notification.node) c\(notification.connection) "
-          + "(room \(notification.room), \(notification.length) bytes\(fromTable ? ", read from the row" : "")) "
-          + "→ \(members) member(s) here")
+    deliverer.withLockedValue { $0 }?(notification, notification.message(data)) { members in
+      counters.withLockedValue { $0.delivered += members }
+      if trace != nil {
+        note(
+          "PostgreSQL → NOTIFY id \(notification.id) from \(notification.node) c\(notification.connection) "
+            + "(room \(notification.room), \(notification.length) bytes\(fromTable ? ", read from the row" : "")) "
+            + "→ \(members) member(s) here")
+      }
     }
   }
 
-  private func catchUp(after id: Int64, on session: PostgresConnection) async throws -> (Int, Int64) {
-    let rows = try await session.query(
-      """
-      SELECT id, node, conn, is_binary, room, data FROM \(unescaped: configuration.table)
-        WHERE id > \(id) ORDER BY id
-      """, logger: logger)
-    var count = 0
-    var newest = id
-    for try await (rowID, node, connection, isBinary, room, data) in rows.decode(
-      (Int64, String, Int64, Bool, String, ByteBuffer).self)
-    {
-      let notification = ClusterNotification(
-        id: rowID, node: node, connection: connection, isBinary: isBinary, room: room, data: data,
-        length: data.readableBytes)
-      let members = deliverer.withLockedValue { $0 }?(notification, notification.message(data)) ?? 0
-      counters.withLockedValue { $0.delivered += members }
-      count += 1
-      newest = rowID
+  /// After a lost session: every row after `last` (the last delivered), in order, before anything
+  /// new. Read in pages of at most 500 rows and about 4 MiB (a long absence never loads everything
+  /// at once), each page bounded like any statement; `last` moves with every row delivered, so a
+  /// session lost during the catch-up goes on from there on the next one.
+  private func catchUp(_ last: inout Int64, on session: PostgresConnection) async throws {
+    let table = configuration.table
+    let from = last
+    let (count, newest) = try await bounded(session) { [logger] session in
+      var summary = (0, from)
+      let rows = try await session.query(
+        "SELECT count(*), coalesce(max(id), \(from)) FROM \(unescaped: table) WHERE id > \(from)", logger: logger)
+      for try await (count, maxID) in rows.decode((Int64, Int64).self) { summary = (Int(count), maxID) }
+      return summary
     }
-    return (count, newest)
+    note(
+      "listening again: LISTEN \(configuration.channel), then read the rows after id \(from): "
+        + "\(count) missed message(s)" + (count > 0 ? " (up to id \(newest)), delivered before anything new" : ""))
+    while last < newest {
+      let cursor = last
+      let page = try await bounded(session) { [logger] session in
+        var page: [ClusterNotification] = []
+        let rows = try await session.query(
+          """
+          SELECT id, node, conn, is_binary, room, data FROM (
+            SELECT *, sum(octet_length(data)) OVER (ORDER BY id) - octet_length(data) AS before
+              FROM \(unescaped: table) WHERE id > \(cursor) AND id <= \(newest) ORDER BY id LIMIT 500) AS page
+            WHERE before < 4194304 ORDER BY id
+          """, logger: logger)
+        for try await (rowID, node, connection, isBinary, room, data) in rows.decode(
+          (Int64, String, Int64, Bool, String, ByteBuffer).self)
+        {
+          page.append(
+            ClusterNotification(
+              id: rowID, node: node, connection: connection, isBinary: isBinary, room: room, data: data,
+              length: data.readableBytes))
+        }
+        return page
+      }
+      if page.isEmpty { break }
+      for notification in page {
+        deliverer.withLockedValue { $0 }?(notification, notification.message(notification.inline!)) { members in
+          counters.withLockedValue {
+            $0.delivered += members
+            $0.caughtUp += 1
+          }
+        }
+        last = notification.id
+      }
+    }
+    last = max(last, newest)
   }
 
   private func newestID(on session: PostgresConnection) async throws -> Int64 {
@@ -460,6 +497,65 @@ final class ClusterBus: Sendable {
   }
 
   /// Closes a session without waiting (closing one the server already dropped can take long).
+  /// Runs one statement's work on `session`, but stops waiting for it when the session has been
+  /// closed for a moment or after ``ClusterConfiguration/statementTimeout``: PostgresNIO can leave
+  /// a statement waiting forever when the server ends the session at the wrong moment (seen with
+  /// `pg_terminate_backend` during a batch). The caller then abandons the session and retries on
+  /// a new one (the publisher's inserts are idempotent, the listener re-reads from its last id).
+  private func bounded<T: Sendable>(
+    _ session: PostgresConnection, _ work: @escaping @Sendable (PostgresConnection) async throws -> T
+  ) async throws -> T {
+    if session.isClosed { throw ClusterError.sessionClosed }
+    let waiting = NIOLockedValueBox<CheckedContinuation<T, any Error>?>(nil)
+    let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    let watchdog = NIOLockedValueBox<RepeatedTask?>(nil)
+    let limit = configuration.statementTimeout
+    let (seconds, attoseconds) = limit.components
+    let ticks = max(1, (seconds * 1_000 + attoseconds / 1_000_000_000_000_000) / 250)
+    let finish: @Sendable (Result<T, any Error>) -> Void = { result in
+      let continuation = waiting.withLockedValue { continuation in
+        defer { continuation = nil }
+        return continuation
+      }
+      guard let continuation else { return }
+      continuation.resume(with: result)
+      watchdog.withLockedValue { $0 }?.cancel()
+      if case .failure = result { task.withLockedValue { $0 }?.cancel() }
+    }
+    return try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        waiting.withLockedValue { $0 = continuation }
+        // A watchdog every 250 ms: the session closed two ticks ago (its own error had time to
+        // arrive), or the limit passed.
+        let tick = NIOLockedValueBox((count: Int64(0), closedAt: Int64?.none))
+        let repeated = session.eventLoop.scheduleRepeatedTask(
+          initialDelay: .milliseconds(250), delay: .milliseconds(250)
+        ) { _ in
+          let (count, closedAt) = tick.withLockedValue { t in
+            t.count += 1
+            if session.isClosed, t.closedAt == nil { t.closedAt = t.count }
+            return (t.count, t.closedAt)
+          }
+          if let closedAt, count - closedAt >= 2 {
+            finish(.failure(ClusterError.sessionClosed))
+          } else if count >= ticks {
+            finish(.failure(ClusterError.statementTimedOut(limit)))
+          }
+        }
+        watchdog.withLockedValue { $0 = repeated }
+        task.withLockedValue {
+          $0 = Task {
+            let result: Result<T, any Error>
+            do { result = .success(try await work(session)) } catch { result = .failure(error) }
+            finish(result)
+          }
+        }
+      }
+    } onCancel: {
+      finish(.failure(CancellationError()))
+    }
+  }
+
   private static func abandon(_ connection: PostgresConnection?) {
     guard let connection else { return }
     let closing: EventLoopFuture<Void> = connection.close()

@@ -44,8 +44,8 @@ final class ServerContext: Sendable {
     self.cluster = configuration.cluster.map {
       ClusterBus(configuration: $0, group: group, trace: configuration.trace, logger: logger)
     }
-    cluster?.setDeliverer { [weak self] notification, message in
-      self?.deliverFromCluster(notification, message) ?? 0
+    cluster?.setDeliverer { [weak self] notification, message, announce in
+      self?.deliverFromCluster(notification, message, announce: announce)
     }
   }
 
@@ -115,8 +115,10 @@ final class ServerContext: Sendable {
 
   /// A message from the cluster (any node, this one included), in the cluster's order: to the
   /// members of its room here (chat: not to its sender) or to every member here (broadcast).
-  /// Returns how many members it went to.
-  func deliverFromCluster(_ notification: ClusterNotification, _ message: OutgoingMessage) -> Int {
+  /// `announce` hears how many members it goes to, before anything is sent.
+  func deliverFromCluster(
+    _ notification: ClusterNotification, _ message: OutgoingMessage, announce: (Int) -> Void
+  ) {
     let mode = configuration.mode
     let ownNode = notification.node == cluster?.configuration.node
     let targets = state.withLockedValue { s in
@@ -128,8 +130,8 @@ final class ServerContext: Sendable {
         }
       }
     }
+    announce(targets.count)
     deliver(message, to: targets)
-    return targets.count
   }
 
   private func deliver(_ message: OutgoingMessage, to targets: [Member]) {

@@ -165,8 +165,8 @@ async def chat():
             await receive(ws, 2)
     trace1, trace2 = n1.trace(), n2.trace()
     report.check("the trace shows the hop: INSERT and NOTIFY on the publishing node",
-                 re.search(r"\[n1\] note: c\d+ → PostgreSQL: INSERT INTO wslab_messages → id \d+; NOTIFY wslab, "
-                           r"'\d+ n1 \d+ text /a 6\\nn1t0:0'", trace1) is not None, trace1[-300:])
+                 re.search(r"\[n1\] note: c\d+ → PostgreSQL: INSERT INTO wslab_messages \(id from the sequence\) and "
+                           r"NOTIFY wslab, '<id> n1 \d+ text /a 6\\nn1t0:0'", trace1) is not None, trace1[-300:])
     report.check("the trace shows the hop: the NOTIFY arriving on another node",
                  re.search(r"\[n2\] note: PostgreSQL → NOTIFY id \d+ from n1 c\d+ \(room /a, 1048576 bytes, "
                            r"read from the row\) → 3 member\(s\) here", trace2) is not None, trace2[-300:])
