@@ -153,6 +153,16 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    .executableTarget(
+      name: "Lesson07",
+      dependencies: [
+        "LessonSupport", "Server", "Framing", "Trace", .product(name: "NIOCore", package: "swift-nio"),
+      ],
+      path: "Lessons/07-scale-out",
+      exclude: ["README.md"],
+      swiftSettings: swiftSettings
+    ),
+
     .testTarget(name: "TraceTests", dependencies: ["Trace"], swiftSettings: swiftSettings),
     .testTarget(
       name: "DeflateReaderTests", dependencies: ["DeflateReader", "Trace", "CZlib"], swiftSettings: swiftSettings),
@@ -190,7 +200,9 @@ let package = Package(
     ),
     .testTarget(
       name: "LessonTests",
-      dependencies: ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06", "wslab", "Trace"],
+      dependencies: [
+        "Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06", "Lesson07", "wslab", "Trace",
+      ],
       resources: [.copy("Golden")],
       swiftSettings: swiftSettings
     ),

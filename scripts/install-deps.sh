@@ -21,4 +21,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   }
 fi
 
+# PostgreSQL: lesson 7 and the cluster tests start a server of their own (scripts/postgres.sh).
+bash "$(dirname "$0")/postgres.sh" install
+
 command -v swift >/dev/null || { echo "install-deps: swift is not on PATH (Swift 6.1 or later needed)" >&2; exit 1; }

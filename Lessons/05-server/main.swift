@@ -175,8 +175,10 @@ await showTrace(sink, port: port, until: "app ← pong")
 lesson.heading("The server leaves: a close from the server side")
 lesson.say(
   """
-  The server shuts down, as on SIGINT or SIGTERM: it closes every WebSocket with 1001 (going \
-  away), waits for the answers, and closes TCP.
+  The server shuts down, as `wslab serve` does on Ctrl-C (SIGINT): it closes every WebSocket \
+  with 1001 (going away), waits for the answers, and closes TCP. (On SIGTERM, what a service \
+  manager sends to restart it, it says 1012 instead, service restart: come back. Lesson 7 \
+  shows why that matters.)
   """)
 try await server.shutdown()
 await showTrace(sink, port: port, until: "[c1] note: TCP connection closed")

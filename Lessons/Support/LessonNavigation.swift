@@ -30,6 +30,9 @@ public enum LessonNavigation {
     Entry(
       number: 6, slug: "06-vs-long-polling", title: "WebSocket against long polling",
       summary: "The same echo over a WebSocket and over HTTP long polling, measured on this machine."),
+    Entry(
+      number: 7, slug: "07-scale-out", title: "when one server is not enough",
+      summary: "Three servers share a chat room through PostgreSQL: LISTEN/NOTIFY, catch-up, 1012 and backoff."),
   ]
 
   /// Index and neighbours of lesson `number`.

@@ -75,6 +75,10 @@ final class LessonGoldenTests: XCTestCase {
   /// Runs a real server and clients on 127.0.0.1 (ports normalised in the output).
   func testLesson05Server() throws { try assertMatchesGolden("Lesson05", "05-server") }
 
+  /// Three servers and PostgreSQL (started by the lesson): ports, the database's port and the
+  /// random reconnect delay are masked by the lesson itself.
+  func testLesson07ScaleOut() throws { try assertMatchesGolden("Lesson07", "07-scale-out") }
+
   /// Measures live: times and memory vary, so they are masked (and column padding with them);
   /// every byte count and every sentence must still match.
   func testLesson06VersusLongPolling() throws {
@@ -96,12 +100,12 @@ final class LessonGoldenTests: XCTestCase {
       })
   }
 
-  /// The HTML edition of lessons 1-5 equals its golden page byte for byte (lesson 6 measures
+  /// The HTML edition of lessons 1-5 and 7 equals its golden page byte for byte (lesson 6 measures
   /// live; the browser test checks its page).
   func testHTMLPagesMatchGolden() throws {
     let pages = [
       ("Lesson01", "01-handshake"), ("Lesson02", "02-framing"), ("Lesson03", "03-connection"),
-      ("Lesson04", "04-deflate"), ("Lesson05", "05-server"),
+      ("Lesson04", "04-deflate"), ("Lesson05", "05-server"), ("Lesson07", "07-scale-out"),
     ]
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wslab-html-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -139,7 +143,9 @@ final class LessonGoldenTests: XCTestCase {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wslab-exercises-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let slugs = ["01-handshake", "02-framing", "03-connection", "04-deflate", "05-server", "06-vs-long-polling"]
+    let slugs = [
+      "01-handshake", "02-framing", "03-connection", "04-deflate", "05-server", "06-vs-long-polling", "07-scale-out",
+    ]
     for (lesson, slug) in zip(Self.lessons, slugs) {
       let path = dir.appendingPathComponent(slug + ".md").path
       let (output, status) = try run(lesson, arguments: ["--no-color", "--no-pause", "--exercises-markdown", path])
@@ -160,7 +166,7 @@ final class LessonGoldenTests: XCTestCase {
     }
   }
 
-  static let lessons = ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06"]
+  static let lessons = ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06", "Lesson07"]
 
   /// Lines wider than `limit` terminal columns (East Asian wide characters count two).
   func overWide(_ text: String, limit: Int) -> [String] {
@@ -192,7 +198,7 @@ final class LessonGoldenTests: XCTestCase {
 
   /// Plain output never contains escape sequences, and the output does not depend on the run.
   func testLessonsArePlainWhenNotATerminalAndDeterministic() throws {
-    for lesson in ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05"] {  // 06 measures live
+    for lesson in ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson07"] {  // 06 measures live
       let (first, _) = try run(lesson, arguments: [])
       let (second, _) = try run(lesson, arguments: [])
       XCTAssertFalse(first.contains("\u{1b}["), "\(lesson) printed ANSI escapes to a pipe")
