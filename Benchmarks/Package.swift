@@ -65,6 +65,7 @@ let package = Package(
         "BenchCommon",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "Framing", package: "WSLab"),
         .product(name: "Server", package: "WSLab"),
         .product(name: "Deflate", package: "WSLab"),

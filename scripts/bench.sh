@@ -99,10 +99,33 @@ step "running the $PROFILE profile"
 "${LOADER_PIN[@]}" "$BIN/Loader" suite --profile "$PROFILE" --wslab "$WSLAB_T" --nio "$NIO_T" --tcp "$TCP_T" \
   --wslab-deflate "$DEFLATE_T" "${PINNED[@]}" --out "$RAW/runs.json"
 
+# The cluster row: one chat node without a database, and three cluster nodes on a PostgreSQL
+# server of our own (scripts/postgres.sh; installed when missing), stopped with everything else.
+PG_DIR="$BENCH/.build-e2e-postgres"
+bash "$ROOT/scripts/postgres.sh" stop "$PG_DIR"
+trap 'cleanup; bash "$ROOT/scripts/postgres.sh" stop "$PG_DIR"' EXIT
+PG_URL="$(bash "$ROOT/scripts/postgres.sh" start "$PG_DIR")"
+PG_PID="$(head -n1 "$PG_DIR/data/postmaster.pid")"
+step "PostgreSQL on port $(cat "$PG_DIR/port") (postmaster pid $PG_PID)"
+start "wslab serve --mode chat" "$RAW/chat.log" "$WSLAB" serve --port 0 --no-deflate --mode chat --shutdown-grace 0.5
+SINGLE_T="$PORT:$PID"
+NODES_T=""
+for n in 1 2 3; do
+  start "cluster node n$n" "$RAW/node$n.log" "$WSLAB" serve --port 0 --no-deflate --mode chat --shutdown-grace 0.5 \
+    --cluster "$PG_URL" --node "n$n" --cluster-table bench_messages
+  NODES_T="$NODES_T${NODES_T:+,}$PORT:$PID"
+done
+CLUSTER_SECONDS=2
+[ "$PROFILE" = quick ] && CLUSTER_SECONDS=1
+step "running the cluster row"
+"${LOADER_PIN[@]}" "$BIN/Loader" cluster --single "$SINGLE_T" --nodes "$NODES_T" --postgres "$PG_PID" \
+  --seconds "$CLUSTER_SECONDS" --out "$RAW/cluster.json" --markdown "$RAW/cluster.md" >/dev/null
+
 NOTES=()
 [ -f "$BENCH/results/notes.md" ] && NOTES=(--notes "$BENCH/results/notes.md")
 "$BIN/Report" --raw "$RAW/runs.json" --out "$RESULTS" \
   --swift-version "$("$SWIFT" --version 2>/dev/null | head -n1)" "${NOTES[@]}" >/dev/null
+{ echo; cat "$RAW/cluster.md"; } >>"$RESULTS/latest.md"
 echo
 cat "$RESULTS/latest.md"
 echo

@@ -2,6 +2,7 @@
 //   Loader run --mode ws --port P [--pid PID] --payload 16 --connections 16 --in-flight 16 --seconds 2
 //   Loader suite --profile quick|full --wslab PORT:PID --nio PORT:PID --tcp PORT:PID \
 //                --wslab-deflate PORT:PID --out results/raw/runs.json
+//   Loader cluster --single PORT:PID --nodes PORT:PID,… --postgres PID   (Cluster.swift)
 import ArgumentParser
 import BenchCommon
 import Foundation
@@ -9,7 +10,7 @@ import Foundation
 struct Loader: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Load generator for WSLab's end-to-end benchmarks (loopback only).",
-    subcommands: [RunOne.self, Suite.self], defaultSubcommand: Suite.self)
+    subcommands: [RunOne.self, Suite.self, ClusterBench.self], defaultSubcommand: Suite.self)
 }
 
 extension LoadMode: ExpressibleByArgument {}
