@@ -601,7 +601,7 @@ public struct HTMLRenderer: Sendable {
     .bitrow i{display:inline-block;width:1.1em;text-align:center;border:1px solid var(--line);border-radius:2px;\
     background:var(--bg)}
     .bitrow i.on{color:var(--fg);font-weight:700}
-    p.ev{margin:.2rem 0;font-size:.9rem;font-family:ui-monospace,Menlo,Consolas,monospace}
+    p.ev{margin:.2rem 0;font-size:.9rem;font-family:ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
     p.ev.state{color:var(--s2c)} p.ev.remark{color:var(--mute)}
     .src{font:600 .8rem ui-monospace,Menlo,Consolas,monospace;padding:0 .3rem;border-radius:4px;background:var(--line)}
     .seq{margin:1.2rem 0;padding:0 .5rem;border-left:3px solid var(--c2s);border-right:3px solid var(--s2c);font-size:.88rem}
