@@ -16,62 +16,10 @@ import Trace
 
 var lesson = Lesson(number: 5, title: "on the wire")
 
-/// The port numbers the operating system picks change from run to run. The lesson shows them as
-/// letters of the same length (PPPPP for the server's port, CCCCC for a client's), in the bytes
-/// and in the annotations alike, so every byte offset and length still adds up.
-struct PortMask {
-  let port: Int
-
-  func text(_ s: String) -> String {
-    let digits = String(port)
-    var out = s.replacingOccurrences(of: ":" + digits, with: ":" + String(repeating: "P", count: digits.count))
-    // "[IPv4]127.0.0.1/127.0.0.1:54321": a client's port.
-    while let r = out.range(of: #"127\.0\.0\.1:\d{2,5}"#, options: .regularExpression) {
-      let clientDigits = out[r].count - "127.0.0.1:".count
-      out.replaceSubrange(r, with: "127.0.0.1:" + String(repeating: "C", count: clientDigits))
-    }
-    return out
-  }
-
-  func bytes(_ b: [UInt8]) -> [UInt8] {
-    let needle = Array(":\(port)".utf8)
-    var out = b
-    var i = 0
-    while i + needle.count <= out.count {
-      if Array(out[i..<(i + needle.count)]) == needle {
-        for k in 1..<needle.count { out[i + k] = UInt8(ascii: "P") }
-        i += needle.count
-      } else {
-        i += 1
-      }
-    }
-    return out
-  }
-
-  func event(_ e: TraceEvent) -> TraceEvent {
-    switch e {
-    case .bytes(var record):
-      record.title = text(record.title)
-      record.bytes = bytes(record.bytes)
-      record.fields = record.fields.map { field in
-        var f = field
-        f.value = text(f.value)
-        f.meaning = text(f.meaning)
-        return f
-      }
-      return .bytes(record)
-    case .transition(let from, let to, let reason):
-      return .transition(from: text(from), to: text(to), reason: text(reason))
-    case .note(let note):
-      return .note(text(note))
-    }
-  }
-}
-
 /// Shows what the server traced since the last call, each event tagged with its connection.
 @MainActor func showEvents(_ sink: TraceSink, port: Int) {
   _ = sink.drain()  // the same events as text; the lesson renders the events themselves
-  let mask = PortMask(port: port)
+  let mask = TraceMask(ports: [port])
   for (source, event) in sink.drainEvents() {
     lesson.show(mask.event(event), source: source)
   }

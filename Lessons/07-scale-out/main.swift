@@ -101,59 +101,14 @@ postgres.psql("DROP TABLE IF EXISTS \(table)")
 
 // MARK: - Showing what the nodes traced
 
-/// Replaces what changes from run to run: port numbers (letters of the same length) and the
+/// What changes from run to run besides the ports (TraceMask): the database's port and the
 /// random part of a reconnect delay.
-struct Mask {
-  var ports: [Int]
-
-  func text(_ s: String) -> String {
-    var out = s
-    for port in ports {
-      out = out.replacingOccurrences(of: ":\(port)", with: ":" + String(repeating: "P", count: "\(port)".count))
-    }
-    out = out.replacingOccurrences(
-      of: #"postgres://wslab:\*\*\*@127\.0\.0\.1:\d+/wslab"#, with: "postgres://wslab:***@127.0.0.1:DBPORT/wslab",
-      options: .regularExpression)
-    out = out.replacingOccurrences(of: #"127\.0\.0\.1:\d{2,5}"#, with: "127.0.0.1:CCCCC", options: .regularExpression)
-    return out.replacingOccurrences(
-      of: #"reconnecting in [0-9.]+ m?s"#, with: "reconnecting in N s", options: .regularExpression)
-  }
-
-  func bytes(_ b: [UInt8]) -> [UInt8] {
-    var out = b
-    for port in ports {
-      let needle = Array(":\(port)".utf8)
-      var i = 0
-      while i + needle.count <= out.count {
-        if Array(out[i..<(i + needle.count)]) == needle {
-          for k in 1..<needle.count { out[i + k] = UInt8(ascii: "P") }
-          i += needle.count
-        } else {
-          i += 1
-        }
-      }
-    }
-    return out
-  }
-
-  func event(_ e: TraceEvent) -> TraceEvent {
-    switch e {
-    case .bytes(var record):
-      record.title = text(record.title)
-      record.bytes = bytes(record.bytes)
-      record.fields = record.fields.map { field in
-        var f = field
-        f.value = text(f.value)
-        f.meaning = text(f.meaning)
-        return f
-      }
-      return .bytes(record)
-    case .transition(let from, let to, let reason):
-      return .transition(from: text(from), to: text(to), reason: text(reason))
-    case .note(let note):
-      return .note(text(note))
-    }
-  }
+func maskLesson7(_ s: String) -> String {
+  s.replacingOccurrences(
+    of: #"postgres://wslab:\*\*\*@127\.0\.0\.1:\d+/wslab"#, with: "postgres://wslab:***@127.0.0.1:DBPORT/wslab",
+    options: .regularExpression
+  ).replacingOccurrences(
+    of: #"reconnecting in [0-9.]+ m?s"#, with: "reconnecting in N s", options: .regularExpression)
 }
 
 /// One node of the lesson: a WSLab server in chat mode with `--cluster`, traced in memory.
@@ -196,7 +151,7 @@ final class Node {
 
 @MainActor func show(_ node: Node, ports: [Int]) {
   _ = node.sink.drain()
-  let mask = Mask(ports: ports)
+  let mask = TraceMask(ports: ports, rewrite: maskLesson7)
   for (source, event) in node.sink.drainEvents() {
     let tag = source.map { $0 == node.name ? $0 : "\(node.name) \($0)" } ?? node.name
     lesson.show(mask.event(event), source: tag)
