@@ -500,7 +500,6 @@ final class ClusterBus: Sendable {
     else { throw ClusterError.badName(what, name) }
   }
 
-  /// Closes a session without waiting (closing one the server already dropped can take long).
   /// Runs one statement's work on `session`, but stops waiting for it when the session has been
   /// closed for a moment or after ``ClusterConfiguration/statementTimeout``: PostgresNIO can leave
   /// a statement waiting forever when the server ends the session at the wrong moment (seen with
@@ -560,6 +559,7 @@ final class ClusterBus: Sendable {
     }
   }
 
+  /// Closes a session without waiting (closing one the server already dropped can take long).
   private static func abandon(_ connection: PostgresConnection?) {
     guard let connection else { return }
     let closing: EventLoopFuture<Void> = connection.close()
