@@ -192,7 +192,12 @@ public struct Connection {
   /// The extensions (a bit per index) that transform the payload of the frame being received.
   private var transforming: UInt64 = 0
   private var random: any RandomNumberGenerator
+  /// Bytes for the transport, oldest first: the `sealed` buffers, then `outbound`. Frames are
+  /// written into `outbound`; a large payload a server sends is queued as the buffer it came in,
+  /// after its header (which seals `outbound`): no copy (``gatherThreshold``).
   private var outbound = ByteBuffer()
+  private var sealed: [ByteBuffer] = []
+  private var sealedBytes = 0
   private var events: [ConnectionEvent] = []
   private var eventIndex = 0
 
@@ -222,6 +227,7 @@ public struct Connection {
     var client = ClientHandshake(options: options, using: &generator, observer: observer)
     self.random = generator
     client.observer = observer
+    prepareOutbound()
     outbound.writeBytes(client.requestBytes())
     phase = .connecting(.client(client), deadline: config.handshakeTimeout.map { now + $0 })
   }
@@ -313,16 +319,62 @@ public struct Connection {
     }
   }
 
-  /// Bytes to write, or nil when there are none. The caller owns the returned buffer.
+  /// Bytes to write, in one buffer, or nil when there are none. The caller owns the returned
+  /// buffer. (Large payloads queued by reference are copied into it; a transport that can write
+  /// several buffers at once uses ``takeOutbound(_:)``.)
   public mutating func takeOutbound() -> ByteBuffer? {
-    guard outbound.readableBytes > 0 else { return nil }
-    let out = outbound
+    guard queuedBytes > 0 else { return nil }
+    if sealed.isEmpty {
+      let out = outbound
+      outbound = ByteBuffer()
+      return out
+    }
+    var out = ByteBuffer()
+    out.reserveCapacity(queuedBytes)
+    for var buffer in sealed { out.writeBuffer(&buffer) }
+    out.writeBuffer(&outbound)
+    sealed.removeAll(keepingCapacity: true)
+    sealedBytes = 0
     outbound = ByteBuffer()
     return out
   }
 
+  /// Hands every buffer queued for the transport to `write`, oldest first, without copying: a
+  /// large payload goes as the buffer the application sent (a gathering write). Returns whether
+  /// there was anything.
+  ///
+  /// The buffer frames are written into is kept: once the transport has let go of it, the next
+  /// frames reuse it (no allocation per burst).
+  @discardableResult
+  public mutating func takeOutbound(_ write: (ByteBuffer) -> Void) -> Bool {
+    guard queuedBytes > 0 else { return false }
+    for buffer in sealed { write(buffer) }
+    sealed.removeAll(keepingCapacity: true)
+    sealedBytes = 0
+    if outbound.readableBytes > 0 {
+      write(outbound)
+      if outbound.capacity > Self.keptOutboundCapacity {
+        outbound = ByteBuffer()
+      } else {
+        outbound.moveReaderIndex(forwardBy: outbound.readableBytes)
+      }
+    }
+    return true
+  }
+
+  /// Payloads at least this large that a server sends are not copied: their header is written,
+  /// then the payload buffer itself. Smaller ones are cheaper to copy than to queue.
+  static let gatherThreshold = 4096
+  /// The largest frame buffer kept between bursts for reuse.
+  static let keptOutboundCapacity = 16 << 10
+
   /// Bytes queued for the transport and not yet taken.
-  public var queuedBytes: Int { outbound.readableBytes }
+  public var queuedBytes: Int { sealedBytes + outbound.readableBytes }
+
+  /// Makes `outbound` ready for writing: an empty buffer the transport has let go of is reused.
+  private mutating func prepareOutbound() {
+    if outbound.readableBytes == 0 && outbound.readerIndex > 0 { outbound.clear() }
+  }
 
   /// Bytes received but not yet decoded: the start of a frame that has not fully arrived.
   public var bufferedInputBytes: Int { decoder.bufferedBytes }
@@ -558,6 +610,7 @@ public struct Connection {
       guard let result else { return }
       switch result {
       case .accept(let accepted):
+        prepareOutbound()
         outbound.writeBytes(accepted.responseBytes)
         // The elements this server wrote: a factory that cannot read its own answer is a bug.
         try? installExtensions(negotiated: accepted.extensions)
@@ -570,6 +623,7 @@ public struct Connection {
           processFrames()
         }
       case .reject(let rejection):
+        prepareOutbound()
         outbound.writeBytes(rejection.responseBytes)
         emit(event: .handshakeFailed(rejection.error))
         finish(
@@ -614,18 +668,21 @@ public struct Connection {
       }
       let message: Message?
       do {
-        guard let part = try decoder.nextPart() else { return }
+        guard let part = try decoder.nextWirePart() else { return }
         switch part {
         case .header(let header):
           try assembler.beginFrame(decodeThroughExtensions(header), lengthIsFinal: transforming == 0)
           continue
-        case .payload(let chunk, let endOfFrame):
+        case .payload(let chunk):
+          // Masked payloads are unmasked as they are copied into the message (one pass).
+          let endOfFrame = chunk.endOfFrame
           if transforming == 0 {
             try assembler.appendPayload(chunk)
           } else {
             let (extensions, transforming) = (self.extensions, self.transforming)
+            let unmasked = chunk.unmasked
             try assembler.appendPayload { output throws(ProtocolError) in
-              try Self.decode(chunk, endOfFrame: endOfFrame, through: extensions, transforming, into: &output)
+              try Self.decode(unmasked, endOfFrame: endOfFrame, through: extensions, transforming, into: &output)
             }
           }
           guard endOfFrame else { continue }
@@ -775,8 +832,8 @@ public struct Connection {
   /// be queued when nothing is waiting; more may not pile up behind it.
   private func checkRoom(for payloadBytes: Int) throws(ConnectionCommandError) {
     let adding = payloadBytes + FrameHeader.maxEncodedSize
-    if outbound.readableBytes > 0 && outbound.readableBytes + adding > configuration.maxQueuedBytes {
-      throw .outboundQueueFull(queued: outbound.readableBytes, adding: adding, limit: configuration.maxQueuedBytes)
+    if queuedBytes > 0 && queuedBytes + adding > configuration.maxQueuedBytes {
+      throw .outboundQueueFull(queued: queuedBytes, adding: adding, limit: configuration.maxQueuedBytes)
     }
   }
 
@@ -799,6 +856,16 @@ public struct Connection {
         UInt8(truncatingIfNeeded: r), UInt8(truncatingIfNeeded: r >> 8), UInt8(truncatingIfNeeded: r >> 16),
         UInt8(truncatingIfNeeded: r >> 24))
     }
+    prepareOutbound()
+    if key == nil && frame.payload.readableBytes >= Self.gatherThreshold {
+      encoder.encodeHeader(
+        opcode: frame.opcode, fin: frame.fin, rsv: frame.header.rsv, payload: frame.payload, into: &outbound)
+      sealed.append(outbound)
+      sealed.append(frame.payload)
+      sealedBytes += outbound.readableBytes + frame.payload.readableBytes
+      outbound = ByteBuffer()
+      return
+    }
     encoder.encode(
       opcode: frame.opcode, fin: frame.fin, rsv: frame.header.rsv, maskingKey: key, payload: frame.payload,
       into: &outbound)
@@ -809,8 +876,8 @@ public struct Connection {
   @discardableResult
   private mutating func queue(opcode: Opcode, payload: ByteBuffer, automatic: Bool) -> Bool {
     let adding = payload.readableBytes + FrameHeader.maxEncodedSize
-    if automatic && outbound.readableBytes + adding > configuration.maxQueuedBytes {
-      fail(.outboundQueueOverflow(queued: outbound.readableBytes, limit: configuration.maxQueuedBytes), sendClose: true)
+    if automatic && queuedBytes + adding > configuration.maxQueuedBytes {
+      fail(.outboundQueueOverflow(queued: queuedBytes, limit: configuration.maxQueuedBytes), sendClose: true)
       return false
     }
     do {

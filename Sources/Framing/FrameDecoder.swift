@@ -27,11 +27,17 @@ import Trace
 ///
 /// In HEADER it reads byte 0, byte 1, the extended length and the masking key
 /// (``FrameHeaderFields``), checking every rule as soon as the byte that decides it has arrived
-/// (fail fast). In PAYLOAD it hands out what has arrived of the payload, unmasked in place at the
-/// right key offset, without waiting for the rest: a frame never has to fit in memory here, and a
-/// text message can be validated while it is still arriving. A frame whose header was split
-/// between reads is the only thing it keeps, at most 13 bytes. ``next()`` puts whole frames back
-/// together for callers that want them (lessons, tests).
+/// (fail fast). In PAYLOAD it hands out what has arrived of the payload, with its key offset,
+/// without waiting for the rest: a frame never has to fit in memory here, and a text message can
+/// be validated while it is still arriving. A frame whose header was split between reads is the
+/// only thing it keeps, at most 13 bytes. ``next()`` puts whole frames back together for callers
+/// that want them (lessons, tests).
+///
+/// The decoder never writes into the buffer it is given. ``nextPart()`` hands out payloads
+/// unmasked (a slice of the read when unmasked, a copy when masked); ``nextWirePart()`` hands out
+/// ``PayloadChunk``s as they arrived, still masked, so that the consumer unmasks each byte once,
+/// while copying it to where it is going (the Connection: into the message). SwiftNIO keeps the
+/// buffer it read into for its next read, so unmasking in it would first copy all of it.
 ///
 /// With an ``observer``, every frame is reported as a ``TraceRecord`` as soon as all of it has
 /// arrived and its first part is handed out, and a violation as a record of the offending bytes
@@ -73,13 +79,20 @@ public struct FrameDecoder {
     case failed
   }
 
+  /// What ``nextWirePart()`` hands out: a header, or payload bytes as they arrived.
+  public enum WirePart: Sendable, Equatable {
+    /// A frame's header; every header rule holds.
+    case header(FrameHeader)
+    /// Payload bytes that have arrived, still masked when the frame is: a slice of the read.
+    case payload(PayloadChunk)
+  }
+
   /// A part found in a read, waiting to be handed out. Payload chunks are found as offsets into
-  /// the read and turned into slices once every masked payload in it has been unmasked (a slice
-  /// handed out earlier would make the next in-place write copy the whole buffer).
+  /// the read and turned into slices once the scan is done.
   private enum Entry {
     case header(FrameHeader, size: Int)
-    case chunkAt(offset: Int, count: Int, endOfFrame: Bool)
-    case chunk(ByteBuffer, endOfFrame: Bool)
+    case chunkAt(offset: Int, count: Int, key: MaskingKey?, keyOffset: Int, endOfFrame: Bool)
+    case chunk(PayloadChunk)
     case failure(ProtocolError)
   }
 
@@ -142,12 +155,8 @@ public struct FrameDecoder {
 
   // MARK: input
 
-  /// Reads `bytes`: finds the headers and payload chunks in them and unmasks the payloads in
-  /// place. Nothing is handed out (or traced) until ``nextPart()`` is called.
-  ///
-  /// A server unmasks in the buffer it is given. If the caller still holds that buffer (NIO keeps
-  /// it for its next read), the first write copies it once; the payloads are then slices of the
-  /// copy. A client never writes.
+  /// Reads `bytes`: finds the headers and payload chunks in them, without writing to them.
+  /// Nothing is handed out (or traced) until ``nextPart()`` or ``nextWirePart()`` is called.
   public mutating func append(_ bytes: ByteBuffer) {
     guard bytes.readableBytes > 0 else { return }
     if case .failed = state { return }
@@ -156,18 +165,15 @@ public struct FrameDecoder {
       entriesBefore += entryIndex
       entryIndex = 0
     }
-    var bytes = bytes
     let first = entries.count
-    if configuration.role == .server {
-      bytes.withUnsafeMutableReadableBytes { scan($0) }
-    } else {
-      // Frames to a client are never masked (a masked one fails), so nothing is written.
-      bytes.withUnsafeReadableBytes { scan(UnsafeMutableRawBufferPointer(mutating: $0)) }
-    }
+    bytes.withUnsafeReadableBytes { scan($0) }
     receivedBytes += bytes.readableBytes
     for i in first..<entries.count {
-      if case .chunkAt(let offset, let count, let end) = entries[i] {
-        entries[i] = .chunk(bytes.getSlice(at: bytes.readerIndex + offset, length: count)!, endOfFrame: end)
+      if case .chunkAt(let offset, let count, let key, let keyOffset, let end) = entries[i] {
+        entries[i] = .chunk(
+          PayloadChunk(
+            wire: bytes.getSlice(at: bytes.readerIndex + offset, length: count)!, maskingKey: key,
+            payloadOffset: keyOffset, endOfFrame: end))
       }
     }
   }
@@ -177,7 +183,7 @@ public struct FrameDecoder {
   }
 
   /// One pass over a read: the state machine.
-  private mutating func scan(_ raw: UnsafeMutableRawBufferPointer) {
+  private mutating func scan(_ raw: UnsafeRawBufferPointer) {
     var i = 0
     while i < raw.count {
       switch state {
@@ -185,14 +191,13 @@ public struct FrameDecoder {
         i = scanHeader(raw, from: i)
       case .payload(let header, let remaining, let keyOffset):
         let n = min(remaining, raw.count - i)
-        let chunk = UnsafeMutableRawBufferPointer(rebasing: raw[i..<(i + n)])
-        if observer != nil { traceWire.append(contentsOf: chunk) }
-        header.maskingKey?.apply(to: chunk, offset: keyOffset)
+        if observer != nil { traceWire.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i..<(i + n)])) }
         i += n
         if n == remaining {
-          endPayload(offset: i - n, count: n)
+          endPayload(offset: i - n, count: n, key: header.maskingKey, keyOffset: keyOffset)
         } else {
-          entries.append(.chunkAt(offset: i - n, count: n, endOfFrame: false))
+          entries.append(
+            .chunkAt(offset: i - n, count: n, key: header.maskingKey, keyOffset: keyOffset, endOfFrame: false))
           queuedBytes += n
           state = .payload(header, remaining: remaining - n, keyOffset: keyOffset + n)
         }
@@ -203,7 +208,7 @@ public struct FrameDecoder {
   }
 
   /// Reads header bytes from `raw[start...]`; returns where it stopped.
-  private mutating func scanHeader(_ raw: UnsafeMutableRawBufferPointer, from start: Int) -> Int {
+  private mutating func scanHeader(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int {
     let available = UnsafeRawBufferPointer(rebasing: raw[start...])
     let fields: FrameHeaderFields
     let fromRead: Int
@@ -239,15 +244,15 @@ public struct FrameDecoder {
     queuedBytes += size
     let end = start + fromRead
     if header.payloadLength == 0 {
-      endPayload(offset: end, count: 0)
+      endPayload(offset: end, count: 0, key: header.maskingKey, keyOffset: 0)
     } else {
       state = .payload(header, remaining: header.payloadLength, keyOffset: 0)
     }
     return end
   }
 
-  private mutating func endPayload(offset: Int, count: Int) {
-    entries.append(.chunkAt(offset: offset, count: count, endOfFrame: true))
+  private mutating func endPayload(offset: Int, count: Int, key: MaskingKey?, keyOffset: Int) {
+    entries.append(.chunkAt(offset: offset, count: count, key: key, keyOffset: keyOffset, endOfFrame: true))
     queuedBytes += count
     state = .header
     guard observer != nil else { return }
@@ -261,7 +266,7 @@ public struct FrameDecoder {
     traceWire.removeAll(keepingCapacity: true)
   }
 
-  private mutating func fail(_ error: ProtocolError, _ raw: UnsafeMutableRawBufferPointer, from start: Int) {
+  private mutating func fail(_ error: ProtocolError, _ raw: UnsafeRawBufferPointer, from start: Int) {
     state = .failed
     entries.append(.failure(error))
     guard observer != nil else { return }
@@ -276,10 +281,20 @@ public struct FrameDecoder {
 
   // MARK: output
 
-  /// The next header or payload chunk, nil when more bytes are needed, or the first rule broken.
-  /// After an error the decoder stays failed and keeps throwing it (RFC 6455 §7.1.7: nothing more
-  /// is processed).
+  /// The next header or payload chunk (unmasked), nil when more bytes are needed, or the first
+  /// rule broken. After an error the decoder stays failed and keeps throwing it (RFC 6455
+  /// §7.1.7: nothing more is processed).
   public mutating func nextPart() throws(ProtocolError) -> Part? {
+    switch try nextWirePart() {
+    case nil: return nil
+    case .header(let header): return .header(header)
+    case .payload(let chunk): return .payload(chunk.unmasked, endOfFrame: chunk.endOfFrame)
+    }
+  }
+
+  /// The next header or payload chunk as it arrived (still masked, with the key and offset to
+  /// unmask it), nil when more bytes are needed, or the first rule broken, like ``nextPart()``.
+  public mutating func nextWirePart() throws(ProtocolError) -> WirePart? {
     if let thrown { throw thrown }
     guard entryIndex < entries.count else { return nil }
     let entry = entries[entryIndex]
@@ -287,16 +302,23 @@ public struct FrameDecoder {
       observer?.record(.bytes(record))
     }
     entryIndex += 1
+    if entryIndex == entries.count {
+      // Every part found is out: let go of the read now (the transport reuses a buffer only
+      // when nothing else holds it).
+      entries.removeAll(keepingCapacity: true)
+      entriesBefore += entryIndex
+      entryIndex = 0
+    }
     switch entry {
     case .header(let header, let size):
       queuedBytes -= size
       consumedBytes += size
       return .header(header)
-    case .chunk(let chunk, let endOfFrame):
-      queuedBytes -= chunk.readableBytes
-      consumedBytes += chunk.readableBytes
-      if endOfFrame { completedBytes = consumedBytes }
-      return .payload(chunk, endOfFrame: endOfFrame)
+    case .chunk(let chunk):
+      queuedBytes -= chunk.count
+      consumedBytes += chunk.count
+      if chunk.endOfFrame { completedBytes = consumedBytes }
+      return .payload(chunk)
     case .failure(let error):
       thrown = error
       throw error
@@ -342,5 +364,56 @@ public struct FrameDecoder {
       }
     }
     return nil
+  }
+}
+
+/// Payload bytes of one frame as they arrived: a slice of the read, still masked when the frame
+/// is (RFC 6455 §5.3), with what it takes to unmask them.
+public struct PayloadChunk: Sendable, Equatable {
+  /// The bytes as they are on the wire.
+  public var wire: ByteBuffer
+  /// The frame's masking key (nil: the frame is not masked).
+  public var maskingKey: MaskingKey?
+  /// Payload byte number, within its frame, of the first byte here: the key offset.
+  public var payloadOffset: Int
+  /// The last bytes of the frame's payload.
+  public var endOfFrame: Bool
+
+  public init(wire: ByteBuffer, maskingKey: MaskingKey?, payloadOffset: Int, endOfFrame: Bool) {
+    self.wire = wire
+    self.maskingKey = maskingKey
+    self.payloadOffset = payloadOffset
+    self.endOfFrame = endOfFrame
+  }
+
+  /// Number of payload bytes.
+  @inlinable
+  public var count: Int { wire.readableBytes }
+
+  /// The payload bytes unmasked: `wire` itself when the frame is not masked, else a new buffer.
+  public var unmasked: ByteBuffer {
+    guard maskingKey != nil else { return wire }
+    var out = ByteBuffer()
+    out.reserveCapacity(count)
+    unmask(appendingTo: &out)
+    return out
+  }
+
+  /// Appends the payload bytes to `buffer`, unmasked in the same pass (one read and one write of
+  /// every byte).
+  @inlinable
+  public func unmask(appendingTo buffer: inout ByteBuffer) {
+    guard let key = maskingKey else {
+      var bytes = wire
+      buffer.writeBuffer(&bytes)
+      return
+    }
+    let offset = payloadOffset
+    wire.withUnsafeReadableBytes { source in
+      _ = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: source.count) { destination in
+        key.apply(from: source, to: destination, offset: offset)
+        return source.count
+      }
+    }
   }
 }

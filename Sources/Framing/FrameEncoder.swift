@@ -38,7 +38,8 @@ public struct FrameEncoder {
     finish(header: header, start: start, payloadStart: payloadStart, buffer: &buffer)
   }
 
-  /// Appends one frame whose payload is a `ByteBuffer` (read, not consumed).
+  /// Appends one frame whose payload is a `ByteBuffer` (read, not consumed). With a key, the
+  /// payload is masked as it is copied (one pass).
   public func encode(
     opcode: Opcode, fin: Bool = true, rsv: UInt8 = 0, maskingKey: MaskingKey? = nil,
     payload: ByteBuffer, into buffer: inout ByteBuffer
@@ -48,10 +49,38 @@ public struct FrameEncoder {
     let start = buffer.writerIndex
     buffer.reserveCapacity(minimumWritableBytes: header.encodedSize + payload.readableBytes)
     header.write(to: &buffer)
-    let payloadStart = buffer.writerIndex
-    var payload = payload
-    buffer.writeBuffer(&payload)
-    finish(header: header, start: start, payloadStart: payloadStart, buffer: &buffer)
+    if let key = maskingKey {
+      payload.withUnsafeReadableBytes { source in
+        _ = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: source.count) { destination in
+          key.apply(from: source, to: destination)
+          return source.count
+        }
+      }
+    } else {
+      var payload = payload
+      buffer.writeBuffer(&payload)
+    }
+    if let observer {
+      // The bytes exactly as they go on the wire (already masked).
+      let wire = buffer.getBytes(at: start, length: buffer.writerIndex - start) ?? []
+      observer.record(.bytes(FrameAnnotator.record(for: wire, direction: direction, allowedRSV: allowedRSV)))
+    }
+  }
+
+  /// Appends only the header of an unmasked frame whose payload is `payload`: the caller sends
+  /// `payload` itself right after it (a gathering write, no copy of the payload). The observer
+  /// sees the whole frame, as with the `encode` that takes a `ByteBuffer`.
+  public func encodeHeader(
+    opcode: Opcode, fin: Bool = true, rsv: UInt8 = 0, payload: ByteBuffer, into buffer: inout ByteBuffer
+  ) {
+    let header = FrameHeader(fin: fin, rsv: rsv, opcode: opcode, maskingKey: nil, payloadLength: payload.readableBytes)
+    let start = buffer.writerIndex
+    header.write(to: &buffer)
+    if let observer {
+      var wire = buffer.getBytes(at: start, length: buffer.writerIndex - start) ?? []
+      wire += payload.readableBytesView
+      observer.record(.bytes(FrameAnnotator.record(for: wire, direction: direction, allowedRSV: allowedRSV)))
+    }
   }
 
   private func finish(header: FrameHeader, start: Int, payloadStart: Int, buffer: inout ByteBuffer) {

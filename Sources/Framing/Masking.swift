@@ -132,6 +132,51 @@ extension MaskingKey {
     }
   }
 
+  /// Writes `source` XOR-ed with the key to `destination` (at least `source.count` bytes), where
+  /// `source[0]` is payload byte number `offset`: copying and unmasking in one pass, so a payload
+  /// leaves the transport's read buffer unmasked without being copied first and XOR-ed after
+  /// (one read and one write of every byte instead of two of each). The same steps as
+  /// ``apply(to:offset:)``; the two buffers must not overlap unless they are the same.
+  @inlinable
+  public func apply(from source: UnsafeRawBufferPointer, to destination: UnsafeMutableRawBufferPointer, offset: Int = 0)
+  {
+    guard let from = source.baseAddress, let to = destination.baseAddress else { return }
+    let count = source.count
+    precondition(destination.count >= count, "destination too small")
+    let key32 = word32(startingAt: offset)
+    let key64 = UInt64(key32) | UInt64(key32) << 32
+    var index = 0
+    if count >= 64 {
+      let key128 = SIMD2<UInt64>(repeating: key64)
+      repeat {
+        let word0 = from.loadUnaligned(fromByteOffset: index, as: SIMD2<UInt64>.self)
+        let word1 = from.loadUnaligned(fromByteOffset: index &+ 16, as: SIMD2<UInt64>.self)
+        let word2 = from.loadUnaligned(fromByteOffset: index &+ 32, as: SIMD2<UInt64>.self)
+        let word3 = from.loadUnaligned(fromByteOffset: index &+ 48, as: SIMD2<UInt64>.self)
+        to.storeBytes(of: word0 ^ key128, toByteOffset: index, as: SIMD2<UInt64>.self)
+        to.storeBytes(of: word1 ^ key128, toByteOffset: index &+ 16, as: SIMD2<UInt64>.self)
+        to.storeBytes(of: word2 ^ key128, toByteOffset: index &+ 32, as: SIMD2<UInt64>.self)
+        to.storeBytes(of: word3 ^ key128, toByteOffset: index &+ 48, as: SIMD2<UInt64>.self)
+        index &+= 64
+      } while count &- index >= 64
+    }
+    while count &- index >= 8 {
+      let word = from.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+      to.storeBytes(of: word ^ key64, toByteOffset: index, as: UInt64.self)
+      index &+= 8
+    }
+    if count &- index >= 4 {
+      let word = from.loadUnaligned(fromByteOffset: index, as: UInt32.self)
+      to.storeBytes(of: word ^ key32, toByteOffset: index, as: UInt32.self)
+      index &+= 4
+    }
+    while index < count {
+      let byte = from.load(fromByteOffset: index, as: UInt8.self)
+      to.storeBytes(of: byte ^ self[offset &+ index], toByteOffset: index, as: UInt8.self)
+      index &+= 1
+    }
+  }
+
   /// The readable reference version of the fast `apply(to:offset:)`:
   /// `buffer[i] ^= self[offset + i]`, one byte at a time, exactly as RFC 6455 §5.3 states it.
   /// Used for teaching and as the oracle in tests.

@@ -45,6 +45,12 @@ public struct MessageAssembler {
   private var control: ByteBuffer?
   private var utf8 = UTF8Validator()
   private var isText = false
+  /// Payload bytes of the frame begun last that have not been appended yet, when its length is
+  /// final (no extension changes it): how much room a masked chunk reserves at once.
+  private var frameRemaining = 0
+
+  /// The most a masked chunk reserves ahead for the rest of its frame (more grows as it comes).
+  static let maxReservation = 1 << 20
 
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
@@ -57,6 +63,7 @@ public struct MessageAssembler {
   /// (no extension will change the payload), that the message stays within the limit.
   public mutating func beginFrame(_ header: FrameHeader, lengthIsFinal: Bool = true) throws(ProtocolError) {
     let opcode = header.opcode
+    frameRemaining = lengthIsFinal ? header.payloadLength : 0
     if opcode.isControl {
       frame = (opcode, header.fin)
       control = nil
@@ -94,6 +101,39 @@ public struct MessageAssembler {
       }
     }
     if parts == nil { parts = chunk } else { parts!.writeBuffer(&chunk) }
+  }
+
+  /// Payload bytes as they arrived, unmasked as they are copied into the message: every byte is
+  /// read and written once. Checked like ``appendPayload(_:)-(ByteBuffer)``; an unmasked chunk is
+  /// taken as it is (a message that arrives in one chunk is that chunk: no copy).
+  public mutating func appendPayload(_ chunk: PayloadChunk) throws(ProtocolError) {
+    guard chunk.maskingKey != nil else { return try appendPayload(chunk.wire) }
+    guard let frame else { preconditionFailure("appendPayload before beginFrame") }
+    let count = chunk.count
+    let wanted = max(count, min(frameRemaining, Self.maxReservation))
+    frameRemaining = max(0, frameRemaining - count)
+    if frame.opcode.isControl {
+      var buffer = control ?? ByteBuffer()
+      control = nil
+      if buffer.writableBytes < count { buffer.reserveCapacity(minimumWritableBytes: wanted) }
+      chunk.unmask(appendingTo: &buffer)
+      control = buffer
+      return
+    }
+    let before = bufferedBytes
+    try checkSize(before + count)
+    var buffer = parts ?? ByteBuffer()
+    parts = nil  // `buffer` is now the only reference: written in place
+    if buffer.writableBytes < count { buffer.reserveCapacity(minimumWritableBytes: wanted) }
+    chunk.unmask(appendingTo: &buffer)
+    if isText, count > 0 {
+      let bad = buffer.withUnsafeReadableBytes { utf8.validate(UnsafeRawBufferPointer(rebasing: $0[before...])) }
+      if let bad {
+        utf8.reset()
+        throw ProtocolError(.invalidUTF8(messageOffset: before + bad))
+      }
+    }
+    parts = buffer
   }
 
   /// Payload bytes that `write` appends straight to the message (an extension inflating into

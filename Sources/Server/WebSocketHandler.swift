@@ -223,8 +223,8 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport {
     }
     // Resolve when the bytes are written to the socket: a slow peer slows the sender down (the
     // application awaits each send, so at most one message per task waits in NIO).
-    if let out = connection.takeOutbound() {
-      context.writeAndFlush(wrapOutboundOut(out), promise: promise)
+    if let last = writeOutbound(context, keepingLast: true) {
+      context.writeAndFlush(wrapOutboundOut(last), promise: promise)
     } else {
       promise.succeed()
     }
@@ -265,7 +265,7 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport {
       transportClosing = true
       timer?.cancel()
       wroteSinceFlush = false
-      let rest = connection.takeOutbound() ?? context.channel.allocator.buffer(capacity: 0)
+      let rest = writeOutbound(context, keepingLast: true) ?? context.channel.allocator.buffer(capacity: 0)
       let channel = context.channel
       context.writeAndFlush(wrapOutboundOut(rest)).whenComplete { _ in channel.close(promise: nil) }
       context.eventLoop.scheduleTask(in: TimeAmount(closeTimeout)) { channel.close(promise: nil) }
@@ -321,15 +321,29 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport {
       }
       return
     }
-    if let out = connection.takeOutbound() {
-      context.write(wrapOutboundOut(out), promise: nil)
-      wroteSinceFlush = true
-    }
+    if writeOutbound(context, keepingLast: false) != nil { wroteSinceFlush = true }
     if readPaused && !sink.pausesReading {  // the application's own pause wins
       readPaused = false
       context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
       context.read()
     }
+  }
+
+  /// Writes what the Connection has for the transport, buffer by buffer (large payloads as the
+  /// buffers they came in: a gathering write). With `keepingLast`, the last buffer is returned
+  /// unwritten (the caller attaches a promise to it); otherwise the last one written, or nil when
+  /// there was nothing.
+  private func writeOutbound(_ context: ChannelHandlerContext, keepingLast: Bool) -> ByteBuffer? {
+    var last: ByteBuffer?
+    connection.takeOutbound { buffer in
+      if keepingLast {
+        if let previous = last { context.write(wrapOutboundOut(previous), promise: nil) }
+      } else {
+        context.write(wrapOutboundOut(buffer), promise: nil)
+      }
+      last = buffer
+    }
+    return last
   }
 
   /// Flushes what was written, unless a read burst is in progress (`channelReadComplete` will).

@@ -778,4 +778,57 @@ final class ConnectionTests: XCTestCase {
     XCTAssertTrue(log.records.contains { $0.title.hasPrefix("frame: close 1000") && $0.direction == .clientToServer })
     XCTAssertTrue(log.records.contains { $0.title.hasPrefix("frame: close 1000") && $0.direction == .serverToClient })
   }
+
+  // MARK: - gathering writes (issue 17)
+
+  /// A server sends a large payload as the buffer it came in, after its header: two buffers for
+  /// the transport, byte-exact with the encoded frame, the payload not copied; small frames
+  /// around it keep their order. The one-buffer ``Connection/takeOutbound()`` gives the same bytes.
+  func testALargePayloadIsWrittenAfterItsHeaderWithoutACopy() throws {
+    let large = ByteBuffer(bytes: (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+    let encoder = FrameEncoder()
+    let expected =
+      encoder.frameBytes(opcode: .text, payload: Array("a".utf8))
+      + encoder.frameBytes(opcode: .binary, payload: Array(large.readableBytesView))
+      + encoder.frameBytes(opcode: .text, payload: Array("b".utf8))
+    for gathering in [true, false] {
+      var server = Connection(openWith: .init(role: .server))
+      try server.send(text: "a")
+      try server.send(binary: large)
+      try server.send(text: "b")
+      XCTAssertEqual(server.queuedBytes, expected.count)
+      var written: [ByteBuffer] = []
+      if gathering {
+        XCTAssertTrue(server.takeOutbound { written.append($0) })
+        // "a" and the large frame's header; the payload itself; "b".
+        XCTAssertEqual(written.map(\.readableBytes), [3 + 10, 70_000, 3])
+        XCTAssertTrue(
+          written[1].withUnsafeReadableBytes { a in
+            large.withUnsafeReadableBytes { b in a.baseAddress == b.baseAddress }
+          },
+          "the payload was copied")
+      } else {
+        written = [try XCTUnwrap(server.takeOutbound())]
+      }
+      XCTAssertEqual(written.flatMap { Array($0.readableBytesView) }, expected)
+      XCTAssertEqual(server.queuedBytes, 0)
+      XCTAssertFalse(server.takeOutbound { _ in XCTFail("nothing is left") })
+    }
+  }
+
+  /// A client masks every payload, large ones too (RFC 6455 §5.3): copied and masked in one
+  /// pass, never sent by reference.
+  func testAClientMasksLargePayloadsInOneBuffer() throws {
+    var client = Connection(openWith: .init(role: .client), random: TestRandom(seed: 5))
+    let large = ByteBuffer(bytes: Array(repeating: 0x41, count: 10_000))
+    try client.send(binary: large)
+    var written: [ByteBuffer] = []
+    client.takeOutbound { written.append($0) }
+    XCTAssertEqual(written.count, 1)
+    var decoder = FrameDecoder(role: .server)
+    decoder.append(written[0])
+    let frame = try XCTUnwrap(decoder.next())
+    XCTAssertNotNil(frame.header.maskingKey)
+    XCTAssertEqual(frame.payload, large)
+  }
 }

@@ -196,4 +196,50 @@ final class FrameDecoderPartsTests: XCTestCase {
     }
     XCTAssertNil(FrameHeaderFields(reading: [UInt8]()))
   }
+
+  // MARK: - wire parts (issue 17: no copy of the read, one unmasking pass)
+
+  /// The decoder reads the buffer it is given and never writes to it: a masked payload is still
+  /// masked in the caller's buffer afterwards, and ``FrameDecoder/nextWirePart()`` hands it out
+  /// as it arrived, with the key and the offset that unmask it.
+  func testTheReadIsNeverWrittenAndWirePartsCarryKeyAndOffset() throws {
+    var rng = TestRandom(seed: 17)
+    let payload = (0..<300).map { _ in UInt8.random(in: 0...255, using: &rng) }
+    let key = MaskingKey(0x11, 0x22, 0x33, 0x44)
+    let wire = encoder.frameBytes(opcode: .binary, maskingKey: key, payload: payload)
+    for split in 1..<wire.count {
+      var decoder = FrameDecoder(role: .server)
+      var unmasked = ByteBuffer()
+      var offsets: [Int] = []
+      for range in [0..<split, split..<wire.count] {
+        let read = ByteBuffer(bytes: wire[range])
+        decoder.append(read)
+        XCTAssertEqual(Array(read.readableBytesView), Array(wire[range]), "split \(split): the read was written to")
+        while let part = try decoder.nextWirePart() {
+          guard case .payload(let chunk) = part else { continue }
+          XCTAssertEqual(chunk.maskingKey, key)
+          offsets.append(chunk.payloadOffset)
+          // As it arrived: the masked bytes of the wire.
+          let start = wire.count - payload.count + chunk.payloadOffset
+          XCTAssertEqual(Array(chunk.wire.readableBytesView), Array(wire[start..<(start + chunk.count)]))
+          chunk.unmask(appendingTo: &unmasked)
+        }
+      }
+      XCTAssertEqual(Array(unmasked.readableBytesView), payload, "split \(split)")
+      XCTAssertEqual(offsets.first, 0)
+    }
+  }
+
+  /// Once every part of a read is out, the decoder holds nothing of it, so the transport can
+  /// reuse its read buffer instead of allocating another.
+  func testTheReadIsLetGoOnceEveryPartIsOut() throws {
+    let wire = encoder.frameBytes(opcode: .binary, maskingKey: rfcKey, payload: Array(repeating: 7, count: 100))
+    var decoder = FrameDecoder(role: .server)
+    var read = ByteBuffer(bytes: wire + wire)
+    decoder.append(read)
+    var parts = 0
+    while try decoder.nextWirePart() != nil { parts += 1 }
+    XCTAssertEqual(parts, 4)
+    XCTAssertTrue(read.modifyIfUniquelyOwned { _ in true } ?? false, "the decoder still holds the read")
+  }
 }

@@ -106,6 +106,36 @@ final class MaskingTests: XCTestCase {
     }
   }
 
+  /// The fused copy-and-unmask writes exactly what copying and then masking in place writes, for
+  /// every length, key offset and alignment, and leaves its source alone.
+  func testCopyingWhileMaskingMatchesMaskingInPlace() {
+    var rng = SeededRandom(seed: 0x5EED_0002)
+    for length in 0...200 {
+      for offset in 0...7 {
+        for alignment in [0, 1, 3, 7, 13] {
+          let key = rng.key()
+          let source = rng.bytes(alignment + length)
+          var destination = [UInt8](repeating: 0xEE, count: alignment + length + 8)
+          source.withUnsafeBytes { from in
+            destination.withUnsafeMutableBytes { to in
+              key.apply(
+                from: UnsafeRawBufferPointer(rebasing: from[alignment...]),
+                to: UnsafeMutableRawBufferPointer(rebasing: to[alignment...]), offset: offset)
+            }
+          }
+          let expected = reference(Array(source[alignment...]), key: key.bytes, offset: offset)
+          guard Array(destination[alignment..<(alignment + length)]) == expected else {
+            XCTFail("length \(length), offset \(offset), alignment \(alignment), key \(key)")
+            return
+          }
+          // Nothing before or after the written range changes.
+          XCTAssertEqual(destination[..<alignment], ArraySlice(repeating: 0xEE, count: alignment))
+          XCTAssertEqual(Array(destination[(alignment + length)...]), [UInt8](repeating: 0xEE, count: 8))
+        }
+      }
+    }
+  }
+
   func testLargeOffsetsWrapModuloFour() {
     let key = MaskingKey(0x11, 0x22, 0x33, 0x44)
     let payload = [UInt8](repeating: 0, count: 37)
