@@ -2,7 +2,8 @@
 # WSLab's end-to-end benchmarks on loopback (issue 6).
 #   scripts/bench.sh quick   about a minute: fewer points, one short run each   (make bench-quick)
 #   scripts/bench.sh full    about ten minutes: every point, 3 × 2 s runs       (make bench)
-# Builds in release, starts the servers (wslab serve, the NIOWebSocket peer, the raw TCP echo),
+# Builds in release, starts the servers (wslab serve, the NIOWebSocket peer, SwiftNIO's raw TCP
+# echo and the C epoll echo: SwiftNIO's ceiling and the machine's),
 # pins servers to core 0 and the loader to core 1 when there are two cores, runs the loader,
 # writes Benchmarks/results/latest.{md,json,svg}, and stops everything it started.
 set -euo pipefail
@@ -31,6 +32,9 @@ step "building the loader, the peers and the report (release)"
 for product in PeerNIOEcho PeerTCPEcho Loader Report; do
   "$SWIFT" build -c release -q --scratch-path "$BENCH_SCRATCH" --package-path "$BENCH" --product "$product"
 done
+step "compiling the C epoll echo (cc -O2)"
+CC=${CC:-cc}
+"$CC" -O2 -o "$BENCH_SCRATCH/c-echo" "$BENCH/CEcho/echo.c"
 WSLAB="$("$SWIFT" build -c release --scratch-path "$ROOT_SCRATCH" --package-path "$ROOT" --show-bin-path)/wslab"
 BIN="$("$SWIFT" build -c release --scratch-path "$BENCH_SCRATCH" --package-path "$BENCH" --show-bin-path)"
 
@@ -94,9 +98,11 @@ start "PeerNIOEcho" "$RAW/nio.log" "$BIN/PeerNIOEcho" --port 0
 NIO_T="$PORT:$PID"
 start "PeerTCPEcho" "$RAW/tcp.log" "$BIN/PeerTCPEcho" --port 0
 TCP_T="$PORT:$PID"
+start "C epoll echo" "$RAW/c-echo.log" "$BENCH_SCRATCH/c-echo" --port 0
+CTCP_T="$PORT:$PID"
 
 step "running the $PROFILE profile"
-"${LOADER_PIN[@]}" "$BIN/Loader" suite --profile "$PROFILE" --wslab "$WSLAB_T" --nio "$NIO_T" --tcp "$TCP_T" \
+"${LOADER_PIN[@]}" "$BIN/Loader" suite --profile "$PROFILE" --wslab "$WSLAB_T" --nio "$NIO_T" --tcp "$TCP_T" --ctcp "$CTCP_T" \
   --wslab-deflate "$DEFLATE_T" "${PINNED[@]}" --out "$RAW/runs.json"
 
 # The cluster row: one chat node without a database, and three cluster nodes on a PostgreSQL

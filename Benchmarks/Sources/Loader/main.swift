@@ -1,6 +1,6 @@
 // WSLab's end-to-end load generator. See Benchmarks/README.md.
 //   Loader run --mode ws --port P [--pid PID] --payload 16 --connections 16 --in-flight 16 --seconds 2
-//   Loader suite --profile quick|full --wslab PORT:PID --nio PORT:PID --tcp PORT:PID \
+//   Loader suite --profile quick|full --wslab PORT:PID --nio PORT:PID --tcp PORT:PID --ctcp PORT:PID \
 //                --wslab-deflate PORT:PID --out results/raw/runs.json
 //   Loader cluster --single PORT:PID --nodes PORT:PID,… --postgres PID   (Cluster.swift)
 import ArgumentParser
@@ -57,7 +57,8 @@ struct Suite: ParsableCommand {
   @Option(help: "quick (about a minute) or full (about 10 minutes).") var profile = "quick"
   @Option(help: "wslab serve --no-deflate: PORT:PID") var wslab: String?
   @Option(help: "PeerNIOEcho: PORT:PID") var nio: String?
-  @Option(help: "PeerTCPEcho: PORT:PID") var tcp: String?
+  @Option(help: "PeerTCPEcho (SwiftNIO's ceiling): PORT:PID") var tcp: String?
+  @Option(help: "Benchmarks/CEcho (C on epoll, the machine's limit): PORT:PID") var ctcp: String?
   @Option(help: "wslab serve with permessage-deflate (deflate rows): PORT:PID") var wslabDeflate: String?
   @Option(help: "Runs per point (default: 1 quick, 3 full).") var runs: Int?
   @Option(help: "Seconds per run (default: 1 quick, 2 full).") var seconds: Double?
@@ -73,7 +74,7 @@ struct Suite: ParsableCommand {
     let warmup = full ? 0.5 : 0.3
     let servers: [(name: String, mode: LoadMode, target: Target?)] = [
       ("wslab", .ws, parseTarget(wslab)), ("nio", .ws, parseTarget(nio)), ("tcp", .tcp, parseTarget(tcp)),
-      ("longpoll", .longpoll, parseTarget(wslab)),
+      ("ctcp", .tcp, parseTarget(ctcp)), ("longpoll", .longpoll, parseTarget(wslab)),
     ]
     let payloads = self.payloads.map { $0.split(separator: ",").compactMap { Int($0) } }
       ?? (full ? [16, 1024, 65536, 1 << 20] : [16, 1024, 65536])

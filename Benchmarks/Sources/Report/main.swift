@@ -24,7 +24,10 @@ struct Summary: Codable {
   var latencyMicros: [String: Spread]?
   var errors: Int
   var vsNIOWebSocket: Double?
+  /// Against SwiftNIO's raw TCP echo (PeerTCPEcho): SwiftNIO's ceiling.
   var vsRawTCP: Double?
+  /// Against the C epoll TCP echo (Benchmarks/CEcho): the machine's limit.
+  var vsCTCP: Double?
   var vsLongPolling: Double?
 }
 
@@ -69,7 +72,7 @@ func spreadText(_ s: Spread?, _ f: (Double) -> String) -> String {
 func ratio(_ r: Double?) -> String { r.map { fmt($0, 2) + "×" } ?? "–" }
 
 let serverNames = [
-  "wslab": "WSLab (wslab serve)", "nio": "NIOWebSocket peer", "tcp": "raw TCP echo",
+  "wslab": "WSLab (wslab serve)", "nio": "NIOWebSocket peer", "tcp": "NIO TCP echo", "ctcp": "C epoll TCP echo",
   "longpoll": "WSLab long polling", "wslab-client": "WSLab client → wslab serve",
 ]
 
@@ -109,11 +112,12 @@ func machineInfo(swiftVersion: String?) -> [String: String] {
 /// Grouped horizontal bars, messages/s on a log axis; each server has its own fill pattern and
 /// every bar carries its server name and value, so the chart reads without colour.
 func svgChart(_ summaries: [Summary], title: String, subtitle: String) -> String {
-  let order = ["wslab", "nio", "tcp", "longpoll", "wslab-client"]
+  let order = ["wslab", "nio", "tcp", "ctcp", "longpoll", "wslab-client"]
   let patterns: [String: (fill: String, label: String)] = [
     "wslab": ("#1f4e79", "WSLab"),
     "nio": ("url(#hatch)", "NIOWebSocket"),
-    "tcp": ("url(#dots)", "raw TCP"),
+    "tcp": ("url(#dots)", "NIO TCP"),
+    "ctcp": ("url(#grid)", "C epoll TCP"),
     "longpoll": ("url(#cross)", "long polling"),
     "wslab-client": ("url(#vertical)", "WSLab client"),
   ]
@@ -151,6 +155,7 @@ func svgChart(_ summaries: [Summary], title: String, subtitle: String) -> String
       <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#b35c00" stroke-width="3"/></pattern>
       <pattern id="dots" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#fff"/><circle cx="2.5" cy="2.5" r="1.4" fill="#2d6a2d"/></pattern>
       <pattern id="cross" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#fff"/><path d="M0 0L6 6M6 0L0 6" stroke="#7a1f5c" stroke-width="1.2"/></pattern>
+      <pattern id="grid" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#fff"/><path d="M0 3H6M3 0V6" stroke="#000" stroke-width="1"/></pattern>
       <pattern id="vertical" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#fff"/><line x1="2.5" y1="0" x2="2.5" y2="5" stroke="#444" stroke-width="2"/></pattern>
     </defs>
     <rect width="100%" height="100%" fill="#fff"/>
@@ -225,6 +230,9 @@ struct Report: ParsableCommand {
         if let p50, let t = find(s.key, "tcp")?.latencyMicros?["p50"]?.median, s.server != "tcp" {
           summaries[i].vsRawTCP = p50 / t
         }
+        if let p50, let t = find(s.key, "ctcp")?.latencyMicros?["p50"]?.median, s.server != "ctcp" {
+          summaries[i].vsCTCP = p50 / t
+        }
         if let p50, let l = find(s.key, "longpoll")?.latencyMicros?["p50"]?.median, s.server != "longpoll" {
           summaries[i].vsLongPolling = p50 / l
         }
@@ -234,6 +242,9 @@ struct Report: ParsableCommand {
         }
         if s.server != "tcp", let t = find(s.key, "tcp")?.messagesPerSecond?.median, t > 0 {
           summaries[i].vsRawTCP = mine / t
+        }
+        if s.server != "ctcp", let t = find(s.key, "ctcp")?.messagesPerSecond?.median, t > 0 {
+          summaries[i].vsCTCP = mine / t
         }
         if s.server != "longpoll", let l = find(s.key, "longpoll")?.messagesPerSecond?.median, l > 0 {
           summaries[i].vsLongPolling = mine / l
@@ -262,19 +273,19 @@ struct Report: ParsableCommand {
     if let w = find(k64, "wslab"), let r = w.vsRawTCP {
       targets.append(
         TargetCheck(
-          name: "64 KiB echo, 16 × 16, vs raw TCP", goal: "≥ 0.6×",
+          name: "64 KiB echo, 16 × 16, vs NIO TCP echo", goal: "≥ 0.6×",
           measured: ratio(r) + " (\(fmt(w.megabytesPerSecond!.median)) vs \(fmt(find(k64, "tcp")!.megabytesPerSecond!.median)) MB/s)",
           met: r >= 0.6))
     }
     if let w = find("pingpong 16", "wslab"), let r = w.vsRawTCP {
       targets.append(
         TargetCheck(
-          name: "ping-pong p50 vs raw TCP", goal: "≤ 1.2×",
+          name: "ping-pong p50 vs NIO TCP echo", goal: "≤ 1.2×",
           measured: ratio(r) + " (\(fmt(w.latencyMicros!["p50"]!.median, 1)) vs \(fmt(find("pingpong 16", "tcp")!.latencyMicros!["p50"]!.median, 1)) µs)",
           met: r <= 1.2))
     }
     var cpuLine: [String] = []
-    for name in ["wslab", "nio", "tcp", "longpoll"] {
+    for name in ["wslab", "nio", "tcp", "ctcp", "longpoll"] {
       if let s = find(k16, name), let us = s.serverMicrosPerMessage?.median {
         cpuLine.append("\(serverNames[name]!) \(fmt(us, 2)) µs")
       }
@@ -284,6 +295,32 @@ struct Report: ParsableCommand {
         TargetCheck(
           name: "server CPU per message, 16 B, 16 × 16", goal: "reported for every server (NIOWebSocket ≈ 2.3 µs, C epoll ≈ 0.5 µs)",
           measured: cpuLine.joined(separator: "; "), met: nil))
+    }
+
+    // Targets (issue 17): against the machine's limit, the C epoll echo, measured in the same run.
+    var limits: [TargetCheck] = []
+    func us(_ s: Summary?) -> Double? { s?.serverMicrosPerMessage?.median }
+    if let w = find(k64, "wslab"), let c = find(k64, "ctcp"), let r = w.vsCTCP {
+      limits.append(
+        TargetCheck(
+          name: "64 KiB echo, 16 × 16, vs C epoll TCP", goal: "≥ 0.8×",
+          measured: ratio(r) + " (\(fmt(w.megabytesPerSecond!.median)) vs \(fmt(c.megabytesPerSecond!.median)) MB/s)",
+          met: r >= 0.8))
+      if let a = us(w), let b = us(c), b > 0 {
+        limits.append(
+          TargetCheck(
+            name: "server CPU per 64 KiB message vs C epoll TCP", goal: "≤ 1.5×",
+            measured: ratio(a / b) + " (\(fmt(a, 2)) vs \(fmt(b, 2)) µs)", met: a / b <= 1.5))
+      }
+    }
+    if let a = us(find(k16, "wslab")) {
+      let b = us(find(k16, "ctcp"))
+      let r = b.map { a / $0 }
+      limits.append(
+        TargetCheck(
+          name: "server CPU per 16 B message (16 × 16)", goal: "≤ 0.6 µs and ≤ 2× C epoll TCP's",
+          measured: "\(fmt(a, 2)) µs" + (r.map { ", \(ratio($0)) C epoll TCP's \(fmt(b!, 2)) µs" } ?? ""),
+          met: a <= 0.6 && (r.map { $0 <= 2 } ?? true)))
     }
 
     // Markdown.
@@ -296,7 +333,8 @@ struct Report: ParsableCommand {
     if let s = machine["swift"] { md += ", \(s)" }
     md += ".\n\n"
     md += "Servers: **WSLab** = `wslab serve --no-deflate` (1 event loop); **NIOWebSocket** = Benchmarks/Sources/PeerNIOEcho "
-    md += "(SwiftNIO's NIOWebSocket, 1 event loop); **raw TCP** = Benchmarks/Sources/PeerTCPEcho (the ceiling); **long polling** = "
+    md += "(SwiftNIO's NIOWebSocket, 1 event loop); **NIO TCP echo** = Benchmarks/Sources/PeerTCPEcho (SwiftNIO's ceiling); "
+    md += "**C epoll TCP echo** = Benchmarks/CEcho/echo.c (one thread, epoll, no library: the machine's limit); **long polling** = "
     md += "the same wslab process, `POST /poll/send` + `GET /poll/recv` on keep-alive HTTP/1.1. "
     md += "msg/s counts echoes received; MB/s is payload bytes echoed per second (one way); server µs/msg is the server process's "
     md += "CPU time (all threads) during the window ÷ messages; loader % is the loader's own core use (near 100 % means the loader, "
@@ -309,18 +347,25 @@ struct Report: ParsableCommand {
       }
       md += "\n"
     }
+    if !limits.isEmpty {
+      md += "## Targets (issue 17): the physical limit\n\n| target | goal | measured | met |\n|---|---|---|---|\n"
+      for t in limits {
+        md += "| \(t.name) | \(t.goal) | \(t.measured) | \(t.met.map { $0 ? "yes" : "**no**" } ?? "–") |\n"
+      }
+      md += "\n"
+    }
 
     let ping = summaries.filter { $0.workload == "pingpong" }
     if !ping.isEmpty {
       md += "## Ping-pong latency (16 B, one connection, one message in flight)\n\n"
-      md += "| server | p50 µs | p90 µs | p99 µs | p99.9 µs | msg/s | server µs/msg | p50 ÷ NIOWebSocket | p50 ÷ raw TCP |\n"
-      md += "|---|---|---|---|---|---|---|---|---|\n"
+      md += "| server | p50 µs | p90 µs | p99 µs | p99.9 µs | msg/s | server µs/msg | p50 ÷ NIOWebSocket | p50 ÷ NIO TCP | p50 ÷ C TCP |\n"
+      md += "|---|---|---|---|---|---|---|---|---|---|\n"
       for s in ping where s.skipped == nil {
         let l = s.latencyMicros ?? [:]
         md += "| \(serverNames[s.server] ?? s.server) | \(spreadText(l["p50"]) { fmt($0, 1) }) | \(spreadText(l["p90"]) { fmt($0, 1) }) "
         md += "| \(spreadText(l["p99"]) { fmt($0, 1) }) | \(spreadText(l["p99.9"]) { fmt($0, 1) }) "
         md += "| \(rate(s.messagesPerSecond?.median ?? 0)) | \(spreadText(s.serverMicrosPerMessage) { fmt($0, 2) }) "
-        md += "| \(ratio(s.vsNIOWebSocket)) | \(ratio(s.vsRawTCP)) |\n"
+        md += "| \(ratio(s.vsNIOWebSocket)) | \(ratio(s.vsRawTCP)) | \(ratio(s.vsCTCP)) |\n"
       }
       md += "\n"
     }
@@ -328,19 +373,19 @@ struct Report: ParsableCommand {
     let through = summaries.filter { $0.workload == "throughput" }
     if !through.isEmpty {
       md += "## Throughput (echo; C connections × W messages in flight each)\n\n"
-      md += "| workload | server | msg/s | MB/s | server µs/msg | loader % | × NIOWebSocket | × raw TCP | errors |\n"
-      md += "|---|---|---|---|---|---|---|---|---|\n"
+      md += "| workload | server | msg/s | MB/s | server µs/msg | loader % | × NIOWebSocket | × NIO TCP | × C TCP | errors |\n"
+      md += "|---|---|---|---|---|---|---|---|---|---|\n"
       var lastKey = ""
       for s in through {
         let title = s.key == lastKey ? "" : workloadTitle(s)
         lastKey = s.key
         if let skipped = s.skipped {
-          md += "| \(title) | \(serverNames[s.server] ?? s.server) | skipped: \(skipped) | | | | | | |\n"
+          md += "| \(title) | \(serverNames[s.server] ?? s.server) | skipped: \(skipped) | | | | | | | |\n"
           continue
         }
         md += "| \(title) | \(serverNames[s.server] ?? s.server) | \(spreadText(s.messagesPerSecond, rate)) "
         md += "| \(spreadText(s.megabytesPerSecond) { fmt($0, $0 < 10 ? 2 : 0) }) | \(spreadText(s.serverMicrosPerMessage) { fmt($0, 2) }) "
-        md += "| \(fmt(s.loaderBusyPercent?.median ?? 0)) | \(ratio(s.vsNIOWebSocket)) | \(ratio(s.vsRawTCP)) | \(s.errors) |\n"
+        md += "| \(fmt(s.loaderBusyPercent?.median ?? 0)) | \(ratio(s.vsNIOWebSocket)) | \(ratio(s.vsRawTCP)) | \(ratio(s.vsCTCP)) | \(s.errors) |\n"
       }
       md += "\n"
     }
@@ -406,7 +451,7 @@ struct Report: ParsableCommand {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let output = Output(
       started: rawResults.started, profile: rawResults.profile, runsPerPoint: rawResults.runsPerPoint,
-      secondsPerRun: rawResults.secondsPerRun, pinned: rawResults.pinned, machine: machine, targets: targets,
+      secondsPerRun: rawResults.secondsPerRun, pinned: rawResults.pinned, machine: machine, targets: targets + limits,
       results: summaries, raw: rawResults.points)
     try encoder.encode(output).write(to: outURL.appendingPathComponent("latest.json"))
 
