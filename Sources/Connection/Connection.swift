@@ -508,6 +508,37 @@ public struct Connection {
     try send(binary: ByteBuffer(bytes: binary))
   }
 
+  /// Sends a message encoded once for many connections: a server without extensions queues the
+  /// prepared frame itself (no encoding, no copy: every receiver writes the same bytes); anyone
+  /// else encodes its payload, as ``send(text:)`` and ``send(binary:)`` do.
+  public mutating func send(_ message: PreparedMessage) throws(ConnectionCommandError) {
+    guard configuration.role == .server, extensions.isEmpty else {
+      return try sendData(message.opcode, message.payload, fin: true, continuing: false)
+    }
+    guard state == .open else { throw .notOpen(state) }
+    if let current = sendingFragmented {
+      throw .fragmentationOrder("a fragmented \(current.name) message is in progress; finish it first")
+    }
+    try checkRoom(for: message.payload.readableBytes)
+    if let observer = encoder.observer {
+      let wire = Array(message.frame.readableBytesView)
+      observer.record(
+        .bytes(FrameAnnotator.record(for: wire, direction: encoder.direction, allowedRSV: encoder.allowedRSV)))
+    }
+    if outbound.readableBytes > 0 {
+      if message.frame.readableBytes < Self.gatherThreshold {
+        var frame = message.frame
+        outbound.writeBuffer(&frame)
+        return
+      }
+      sealed.append(outbound)
+      sealedBytes += outbound.readableBytes
+      outbound = ByteBuffer()
+    }
+    sealed.append(message.frame)
+    sealedBytes += message.frame.readableBytes
+  }
+
   /// Sends one part of a fragmented text message (§5.4); `isLast` ends the message. Control
   /// frames (ping, close) may be sent between parts; another message may not.
   public mutating func sendFragment(text: String, isLast: Bool) throws(ConnectionCommandError) {

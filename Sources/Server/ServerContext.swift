@@ -1,3 +1,4 @@
+import Connection
 import Framing
 import Logging
 import NIOConcurrencyHelpers
@@ -134,13 +135,20 @@ final class ServerContext: Sendable {
     deliver(message, to: targets)
   }
 
+  /// Encodes the frame once and hands the same bytes to every target (each connection without
+  /// extensions writes them as they are; one with permessage-deflate compresses for itself).
   private func deliver(_ message: OutgoingMessage, to targets: [Member]) {
+    let prepared =
+      switch message {
+      case .text(let text): PreparedMessage(text: text)
+      case .binary(let bytes): PreparedMessage(binary: bytes)
+      }
     for target in targets {
       let handler = target.handler
       if handler.eventLoop.inEventLoop {
-        handler.value.deliver(message)
+        handler.value.deliver(prepared)
       } else {
-        handler.eventLoop.execute { handler.value.deliver(message) }
+        handler.eventLoop.execute { handler.value.deliver(prepared) }
       }
     }
   }

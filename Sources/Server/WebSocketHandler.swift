@@ -180,12 +180,24 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport {
   /// Sends a message; a peer whose queue is full is closed with 1008: it is not reading, and an
   /// endpoint must not buffer for it without bound.
   func deliver(_ message: OutgoingMessage) {
-    guard connection.state == .open else { return }
-    do {
+    deliver { connection throws(ConnectionCommandError) in
       switch message {
       case .text(let text): try connection.send(text: text)
       case .binary(let bytes): try connection.send(binary: bytes)
       }
+    }
+  }
+
+  /// Sends a message encoded once for every receiver (broadcast, chat): the same bytes, not
+  /// encoded or copied again (``Connection/send(_:)``).
+  func deliver(_ message: PreparedMessage) {
+    deliver { connection throws(ConnectionCommandError) in try connection.send(message) }
+  }
+
+  private func deliver(_ send: (inout Connection) throws(ConnectionCommandError) -> Void) {
+    guard connection.state == .open else { return }
+    do {
+      try send(&connection)
     } catch .outboundQueueFull {
       tracer?.note("peer is not reading: closing with 1008")
       try? connection.close(code: .policyViolation, reason: "not reading fast enough")

@@ -831,4 +831,46 @@ final class ConnectionTests: XCTestCase {
     XCTAssertNotNil(frame.header.maskingKey)
     XCTAssertEqual(frame.payload, large)
   }
+
+  // MARK: - prepared messages (issue 17: broadcast encodes once)
+
+  /// A server without extensions queues the prepared frame itself: every receiver writes the
+  /// same bytes (RFC 6455 §5.7's unmasked "Hello"), without encoding or copying them again.
+  func testAPreparedMessageIsSentAsTheSameBytesByEveryServerConnection() throws {
+    let prepared = PreparedMessage(text: "Hello")
+    XCTAssertEqual(Array(prepared.frame.readableBytesView), hex("81 05 48 65 6c 6c 6f"))
+    for _ in 0..<3 {
+      var server = Connection(openWith: .init(role: .server))
+      try server.send(prepared)
+      var written: [ByteBuffer] = []
+      server.takeOutbound { written.append($0) }
+      XCTAssertEqual(written.count, 1)
+      XCTAssertTrue(
+        written[0].withUnsafeReadableBytes { a in
+          prepared.frame.withUnsafeReadableBytes { b in a.baseAddress == b.baseAddress }
+        }, "the prepared frame was copied")
+    }
+    // After other frames, in order; the one-buffer view is byte-exact.
+    var server = Connection(openWith: .init(role: .server))
+    try server.send(text: "a")
+    try server.send(prepared)
+    try server.send(binary: [1])
+    XCTAssertEqual(
+      try XCTUnwrap(server.takeOutbound()).bytes, hex("81 01 61") + hex("81 05 48 65 6c 6c 6f") + hex("82 01 01"))
+    // Not open: refused like any send.
+    try server.close()
+    XCTAssertThrowsError(try server.send(prepared))
+  }
+
+  /// A client must mask every frame with a fresh key (§5.3): it encodes the prepared payload.
+  func testAClientMasksAPreparedMessage() throws {
+    var client = Connection(openWith: .init(role: .client), random: TestRandom(seed: 9))
+    try client.send(PreparedMessage(binary: ByteBuffer(bytes: [1, 2, 3])))
+    var decoder = FrameDecoder(role: .server)
+    decoder.append(try XCTUnwrap(client.takeOutbound()))
+    let frame = try XCTUnwrap(decoder.next())
+    XCTAssertNotNil(frame.header.maskingKey)
+    XCTAssertEqual(frame.opcode, .binary)
+    XCTAssertEqual(frame.payload, ByteBuffer(bytes: [1, 2, 3]))
+  }
 }

@@ -52,6 +52,19 @@ final class DeflateIntegrationTests: XCTestCase {
       messages(pair.serverEvents), [.text("Hello, server"), .binary(ByteBuffer(repeating: 42, count: 5000))])
   }
 
+  /// A message prepared once for many receivers (broadcast) is compressed by a connection with
+  /// permessage-deflate, with its own context: the RFC 7692 §7.2.3 bytes, not the prepared frame.
+  func testAPreparedMessageIsCompressedWhereDeflateWasNegotiated() throws {
+    var pair = deflatePair()
+    let start = pair.toClient.count
+    let prepared = PreparedMessage(text: "Hello")
+    try pair.server.send(prepared)
+    try pair.server.send(prepared)
+    pair.pump()
+    XCTAssertEqual(Array(pair.toClient[start...]), hex("c1 07 f2 48 cd c9 c9 07 00 c1 05 f2 00 11 00 00"))
+    XCTAssertEqual(messages(pair.clientEvents), [.text("Hello"), .text("Hello")])
+  }
+
   func testNotNegotiatedUnlessBothSidesWantIt() throws {
     for (client, server) in [(everything, DeflateOptions.disabled), (.disabled, everything)] {
       var pair = deflatePair(client: client, server: server)
