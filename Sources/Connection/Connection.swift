@@ -126,8 +126,9 @@ public struct Connection {
   /// Where the connection is, each state with the data it needs (RFC 6455 §4, §7); ``state`` is
   /// derived from it.
   private enum Phase {
-    /// The opening handshake, until `deadline`.
-    case connecting(HandshakeDriver, deadline: Timestamp?)
+    /// The opening handshake, until `deadline` (boxed: an open connection does not carry the
+    /// handshake's size inline).
+    indirect case connecting(HandshakeDriver, deadline: Timestamp?)
     /// Messages flow both ways.
     case open
     /// We sent `sent` and wait for the peer's close until `deadline`; data may still arrive.
@@ -198,6 +199,9 @@ public struct Connection {
   private var outbound = ByteBuffer()
   private var sealed: [ByteBuffer] = []
   private var sealedBytes = 0
+  /// Whether the frame buffer is kept for reuse between bursts: once frames flow (an idle
+  /// connection that only did the handshake keeps nothing).
+  private var reusesOutbound = false
   private var events: [ConnectionEvent] = []
   private var eventIndex = 0
 
@@ -353,7 +357,7 @@ public struct Connection {
     sealedBytes = 0
     if outbound.readableBytes > 0 {
       write(outbound)
-      if outbound.capacity > Self.keptOutboundCapacity {
+      if !reusesOutbound || outbound.capacity > Self.keptOutboundCapacity {
         outbound = ByteBuffer()
       } else {
         outbound.moveReaderIndex(forwardBy: outbound.readableBytes)
@@ -888,6 +892,7 @@ public struct Connection {
         UInt8(truncatingIfNeeded: r >> 24))
     }
     prepareOutbound()
+    reusesOutbound = true
     if key == nil && frame.payload.readableBytes >= Self.gatherThreshold {
       encoder.encodeHeader(
         opcode: frame.opcode, fin: frame.fin, rsv: frame.header.rsv, payload: frame.payload, into: &outbound)

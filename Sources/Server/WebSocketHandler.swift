@@ -51,7 +51,7 @@ extension WebSocketSink {
 /// writable (backpressure: the Connection bounds what waits), and hands messages to a
 /// ``WebSocketSink``. When the Connection says so it closes TCP, at the latest a close timeout
 /// later.
-final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport {
+final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOScheduledCallbackHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
 
@@ -62,7 +62,8 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport {
   /// Bytes already read for this connection by an earlier stage (the server's request head).
   private var initialBytes: ByteBuffer?
   private var context: ChannelHandlerContext?
-  private var timer: Scheduled<Void>?
+  /// The Connection's next deadline, as a scheduled callback (no promise or closure allocated).
+  private var timer: NIOScheduledCallback?
   private var timerDeadline: NIODeadline?
   private var started = false
   private var transportClosing = false
@@ -369,13 +370,17 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport {
   // MARK: the timer
 
   /// One timer, moved only when the deadline moves earlier; when it fires the Connection decides
-  /// what is due.
+  /// what is due. A scheduled callback to this handler: SwiftNIO allocates nothing for it (a
+  /// scheduled task would allocate a promise and closures per connection).
   private func arm(_ deadline: NIODeadline, _ context: ChannelHandlerContext) {
     if let current = timerDeadline, current <= deadline, timer != nil { return }
     timer?.cancel()
     timerDeadline = deadline
-    let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-    timer = context.eventLoop.scheduleTask(deadline: deadline) { bound.value.timerFired() }
+    timer = try? context.eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: self)
+  }
+
+  func handleScheduledCallback(eventLoop: some EventLoop) {
+    timerFired()
   }
 
   private func timerFired() {
