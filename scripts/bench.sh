@@ -105,6 +105,39 @@ step "running the $PROFILE profile"
 "${LOADER_PIN[@]}" "$BIN/Loader" suite --profile "$PROFILE" --wslab "$WSLAB_T" --nio "$NIO_T" --tcp "$TCP_T" --ctcp "$CTCP_T" \
   --wslab-deflate "$DEFLATE_T" "${PINNED[@]}" --out "$RAW/runs.json"
 
+# stop PID: stops one server started with `start` (its memory and descriptors are needed next).
+stop() {
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# Memory per idle connection and broadcast fan-out (issue 17), each on fresh servers of its own:
+# 15,000 idle connections, 10,000 subscribers (fewer when the descriptor limit is lower).
+FDS=$(ulimit -n)
+IDLE_N=$(( FDS - 1000 < 15000 ? FDS - 1000 : 15000 ))
+FANOUT_N=$(( FDS - 1000 < 10000 ? FDS - 1000 : 10000 ))
+FANOUT_ARGS=(--single 20 --burst 20)
+[ "$PROFILE" = quick ] && FANOUT_ARGS=(--single 5 --burst 5)
+start "wslab serve (idle row)" "$RAW/idle-wslab.log" "$WSLAB" serve --port 0 --no-deflate --max-connections 20000
+IDLE_W="$PORT:$PID"; IDLE_WPID=$PID
+start "PeerNIOEcho (idle row)" "$RAW/idle-nio.log" "$BIN/PeerNIOEcho" --port 0
+IDLE_N_T="$PORT:$PID"; IDLE_NPID=$PID
+step "memory per idle connection: $IDLE_N connections to each"
+"${LOADER_PIN[@]}" "$BIN/Loader" idle --server "wslab=$IDLE_W" --server "nio=$IDLE_N_T" --connections "$IDLE_N" \
+  --out "$RAW/idle.json" --markdown "$RAW/idle.md" >/dev/null
+stop "$IDLE_WPID"; stop "$IDLE_NPID"
+start "wslab serve --mode broadcast" "$RAW/fanout-wslab.log" "$WSLAB" serve --port 0 --no-deflate --mode broadcast \
+  --max-connections 20000
+FAN_W="$PORT:$PID"; FAN_WPID=$PID
+start "PeerNIOEcho --broadcast" "$RAW/fanout-nio.log" "$BIN/PeerNIOEcho" --port 0 --broadcast
+FAN_N="$PORT:$PID"; FAN_NPID=$PID
+step "broadcast fan-out: $FANOUT_N subscribers"
+"${LOADER_PIN[@]}" "$BIN/Loader" fanout --server "wslab=$FAN_W" --server "nio=$FAN_N" --connections "$FANOUT_N" \
+  "${FANOUT_ARGS[@]}" --out "$RAW/fanout.json" --markdown "$RAW/fanout.md" >/dev/null
+stop "$FAN_WPID"; stop "$FAN_NPID"
+
 # The cluster row: one chat node without a database, and three cluster nodes on a PostgreSQL
 # server of our own (scripts/postgres.sh; installed when missing), stopped with everything else.
 PG_DIR="$BENCH/.build-e2e-postgres"
@@ -131,7 +164,7 @@ NOTES=()
 [ -f "$BENCH/results/notes.md" ] && NOTES=(--notes "$BENCH/results/notes.md")
 "$BIN/Report" --raw "$RAW/runs.json" --out "$RESULTS" \
   --swift-version "$("$SWIFT" --version 2>/dev/null | head -n1)" "${NOTES[@]}" >/dev/null
-{ echo; cat "$RAW/cluster.md"; } >>"$RESULTS/latest.md"
+for part in idle fanout cluster; do { echo; cat "$RAW/$part.md"; } >>"$RESULTS/latest.md"; done
 echo
 cat "$RESULTS/latest.md"
 echo

@@ -393,6 +393,28 @@ public struct Connection {
     return true
   }
 
+  /// What a transport needs to know after each step.
+  public struct TransportStatus: Sendable, Equatable {
+    /// ``Connection/shouldCloseTransport``.
+    public var shouldCloseTransport: Bool
+    /// ``Connection/nextDeadline``.
+    public var nextDeadline: Timestamp?
+    /// ``Connection/isHoldingBack``.
+    public var isHoldingBack: Bool
+  }
+
+  /// ``shouldCloseTransport``, ``nextDeadline`` and ``isHoldingBack`` at once, read in place. It
+  /// is `mutating` (it changes nothing) for transports that keep the Connection in a class: a
+  /// getter called on a struct stored in a class copies the whole struct first, retaining and
+  /// releasing every buffer in it (seen in perf on every broadcast delivery).
+  public mutating func transportStatus() -> TransportStatus {
+    TransportStatus(
+      shouldCloseTransport: shouldCloseTransport, nextDeadline: nextDeadline, isHoldingBack: isHoldingBack)
+  }
+
+  /// ``state``, read in place (see ``transportStatus()``).
+  public mutating func currentState() -> State { state }
+
   /// Takes the close frame (answering it) or the violation (failing the connection) held back
   /// behind messages (``isHoldingBack``). Does nothing when nothing is held.
   public mutating func releaseHeldBack() {

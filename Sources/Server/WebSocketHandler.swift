@@ -196,7 +196,7 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
   }
 
   private func deliver(_ send: (inout Connection) throws(ConnectionCommandError) -> Void) {
-    guard connection.state == .open else { return }
+    guard connection.currentState() == .open else { return }
     do {
       try send(&connection)
     } catch .outboundQueueFull {
@@ -216,7 +216,7 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
   /// Shutdown (1001, or 1012 when the server restarts) or overload (1013): close and let the
   /// peer answer.
   func goAway(code: CloseCode = .goingAway, reason: String = "server shutting down") {
-    guard connection.state == .open, let context else { return }
+    guard connection.currentState() == .open, let context else { return }
     try? connection.close(code: code, reason: reason)
     pump(context)
     flush(context)
@@ -272,7 +272,8 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
     defer { pumping = false }
     drain(context)
     write(context)
-    if connection.shouldCloseTransport {
+    let status = connection.transportStatus()
+    if status.shouldCloseTransport {
       // Write what is left (the close frame), close TCP once it has gone out, and in any case
       // after the close timeout (a peer that never reads would otherwise keep the connection).
       transportClosing = true
@@ -284,7 +285,7 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
       context.eventLoop.scheduleTask(in: TimeAmount(closeTimeout)) { channel.close(promise: nil) }
       return
     }
-    if let deadline = connection.nextDeadline {
+    if let deadline = status.nextDeadline {
       arm(NIODeadline.uptimeNanoseconds(UInt64(max(0, deadline.nanoseconds))), context)
     }
   }

@@ -430,7 +430,11 @@ final class LoadHandler: ChannelInboundHandler {
   }
 }
 
-enum LoaderError: Error { case closed, handshake, timeout }
+enum LoaderError: Error {
+  case closed, handshake, timeout, closedEarly
+  case badHandshake(String)
+  case noProcess(Int32)
+}
 
 /// CPU time of a process, nanoseconds: the sum over its threads of /proc/PID/task/TID/schedstat
 /// (nanosecond resolution), or utime + stime from /proc/PID/stat (clock ticks) when schedstat is

@@ -3,6 +3,8 @@
 //   Loader suite --profile quick|full --wslab PORT:PID --nio PORT:PID --tcp PORT:PID --ctcp PORT:PID \
 //                --wslab-deflate PORT:PID --out results/raw/runs.json
 //   Loader cluster --single PORT:PID --nodes PORT:PID,… --postgres PID   (Cluster.swift)
+//   Loader idle --server wslab=PORT:PID --server nio=PORT:PID --connections 15000   (Idle.swift)
+//   Loader fanout --server wslab=PORT:PID --server nio=PORT:PID --connections 10000 (Fanout.swift)
 import ArgumentParser
 import BenchCommon
 import Foundation
@@ -10,7 +12,7 @@ import Foundation
 struct Loader: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Load generator for WSLab's end-to-end benchmarks (loopback only).",
-    subcommands: [RunOne.self, Suite.self, ClusterBench.self], defaultSubcommand: Suite.self)
+    subcommands: [RunOne.self, Suite.self, ClusterBench.self, IdleBench.self, FanoutBench.self], defaultSubcommand: Suite.self)
 }
 
 extension LoadMode: ExpressibleByArgument {}

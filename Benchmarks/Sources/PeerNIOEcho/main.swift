@@ -3,12 +3,22 @@
 // WebSocketFrame). Text comes back as text, binary as binary; pings get pongs; a close is
 // answered and the connection closed. Writes are flushed once per read burst (a fair, careful
 // user; the NIO example flushes every frame).
-//   PeerNIOEcho [--port N] [--threads N]   prints "nio-echo: listening on ws://127.0.0.1:PORT/"
+//   PeerNIOEcho [--port N] [--threads N] [--broadcast]   prints "nio-echo: listening on ws://127.0.0.1:PORT/"
+// With --broadcast, every text or binary message goes to every open WebSocket (the sender too),
+// each with its own `writeAndFlush` of a `WebSocketFrame`: what NIOWebSocket's documentation and
+// examples show (one event loop, so the list needs no lock).
 import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
+
+/// Broadcast mode: the open WebSockets, by channel identity.
+final class Subscribers: @unchecked Sendable {
+  var channels: [ObjectIdentifier: Channel] = [:]
+}
+let subscribers = Subscribers()
+var broadcast = false
 
 final class WebSocketEchoHandler: ChannelInboundHandler {
   typealias InboundIn = WebSocketFrame
@@ -16,10 +26,26 @@ final class WebSocketEchoHandler: ChannelInboundHandler {
 
   private var awaitingClose = false
 
+  func handlerAdded(context: ChannelHandlerContext) {
+    if broadcast { subscribers.channels[ObjectIdentifier(context.channel)] = context.channel }
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    if broadcast { subscribers.channels[ObjectIdentifier(context.channel)] = nil }
+    context.fireChannelInactive()
+  }
+
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let frame = unwrapInboundIn(data)
     switch frame.opcode {
     case .text, .binary, .continuation:
+      if broadcast {
+        let data = frame.unmaskedData
+        for channel in subscribers.channels.values {
+          channel.writeAndFlush(WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: data), promise: nil)
+        }
+        return
+      }
       let reply = WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: frame.unmaskedData)
       context.write(wrapOutboundOut(reply), promise: nil)
     case .ping:
@@ -79,12 +105,17 @@ while let argument = arguments.next() {
   switch argument {
   case "--port": port = Int(arguments.next() ?? "") ?? 0
   case "--threads": threads = Int(arguments.next() ?? "") ?? 1
+  case "--broadcast": broadcast = true
   default:
-    FileHandle.standardError.write(Data("usage: PeerNIOEcho [--port N] [--threads N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: PeerNIOEcho [--port N] [--threads N] [--broadcast]\n".utf8))
     exit(2)
   }
 }
 
+if broadcast && threads != 1 {
+  FileHandle.standardError.write(Data("PeerNIOEcho: --broadcast runs on one event loop (--threads 1)\n".utf8))
+  exit(2)
+}
 let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
 let channel = try ServerBootstrap(group: group)
   .serverChannelOption(.backlog, value: 4096)
