@@ -3,7 +3,8 @@
 //   Micro        microbenchmarks (ordo-one/benchmark): `swift package benchmark` (Benchmarks/Micro)
 //   Loader       end-to-end load generator on SwiftNIO (raw WebSocket, raw TCP, long polling)
 //   PeerNIOEcho  the reference: a minimal NIOWebSocket echo server
-//   PeerTCPEcho  the ceiling: a raw TCP echo server
+//   PeerTCPEcho  SwiftNIO's ceiling: a raw TCP echo server (CEcho/echo.c, built by bench.sh, is the machine's)
+//   PeerAsyncEcho the README's async/await echo server on WSLab's library
 //   Report       results/latest.md, latest.json, latest.svg from the loader's raw results
 // `make bench` / `make bench-quick` in the repository root run the end-to-end suite (scripts/bench.sh).
 import PackageDescription
@@ -48,6 +49,12 @@ let package = Package(
         .product(name: "NIOWebSocket", package: "swift-nio"),
       ],
       path: "Sources/PeerNIOEcho",
+      swiftSettings: e2eSettings
+    ),
+    .executableTarget(
+      name: "PeerAsyncEcho",
+      dependencies: [.product(name: "Server", package: "WSLab")],
+      path: "Sources/PeerAsyncEcho",
       swiftSettings: e2eSettings
     ),
     .executableTarget(

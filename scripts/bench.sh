@@ -29,7 +29,10 @@ step() { printf '\033[1mbench:\033[0m %s\n' "$*" >&2; }
 step "building wslab (release)"
 "$SWIFT" build -c release -q --scratch-path "$ROOT_SCRATCH" --package-path "$ROOT" --product wslab
 step "building the loader, the peers and the report (release)"
-for product in PeerNIOEcho PeerTCPEcho Loader Report; do
+# SwiftPM keeps its build plan for a path dependency (WSLab, from here) even when files were added
+# to it: drop the plan (not the build) so that it is made again.
+rm -f "$BENCH_SCRATCH/release/description.json" "$BENCH_SCRATCH/release.yaml"
+for product in PeerNIOEcho PeerTCPEcho PeerAsyncEcho Loader Report; do
   "$SWIFT" build -c release -q --scratch-path "$BENCH_SCRATCH" --package-path "$BENCH" --product "$product"
 done
 step "compiling the C epoll echo (cc -O2)"
@@ -96,13 +99,15 @@ start "wslab serve (deflate)" "$RAW/wslab-deflate.log" "$WSLAB" serve --port 0 -
 DEFLATE_T="$PORT:$PID"
 start "PeerNIOEcho" "$RAW/nio.log" "$BIN/PeerNIOEcho" --port 0
 NIO_T="$PORT:$PID"
+start "PeerAsyncEcho" "$RAW/async.log" "$BIN/PeerAsyncEcho" --port 0
+ASYNC_T="$PORT:$PID"
 start "PeerTCPEcho" "$RAW/tcp.log" "$BIN/PeerTCPEcho" --port 0
 TCP_T="$PORT:$PID"
 start "C epoll echo" "$RAW/c-echo.log" "$BENCH_SCRATCH/c-echo" --port 0
 CTCP_T="$PORT:$PID"
 
 step "running the $PROFILE profile"
-"${LOADER_PIN[@]}" "$BIN/Loader" suite --profile "$PROFILE" --wslab "$WSLAB_T" --nio "$NIO_T" --tcp "$TCP_T" --ctcp "$CTCP_T" \
+"${LOADER_PIN[@]}" "$BIN/Loader" suite --profile "$PROFILE" --wslab "$WSLAB_T" --nio "$NIO_T" --tcp "$TCP_T" --ctcp "$CTCP_T" --wslab-async "$ASYNC_T" \
   --wslab-deflate "$DEFLATE_T" "${PINNED[@]}" --out "$RAW/runs.json"
 
 # stop PID: stops one server started with `start` (its memory and descriptors are needed next).

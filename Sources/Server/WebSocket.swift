@@ -11,6 +11,9 @@ public enum WebSocketMessage: Sendable, Equatable {
 /// What a WebSocket handler on an event loop offers to async code.
 protocol WebSocketTransport: AnyObject {
   func send(_ message: WebSocketMessage, promise: EventLoopPromise<Void>)
+  /// From the connection's own event loop: queues the message, written with the others of this
+  /// turn; returns what to wait for while the peer is not reading (nil: nothing to wait for).
+  func sendOnEventLoop(_ message: WebSocketMessage) throws(WebSocketError) -> EventLoopFuture<Void>?
   func ping(promise: EventLoopPromise<Void>)
   func close(code: CloseCode, reason: String, promise: EventLoopPromise<Void>)
 }
@@ -24,8 +27,11 @@ protocol WebSocketTransport: AnyObject {
 /// ```
 ///
 /// The protocol runs on the connection's event loop; this type only carries messages across.
-/// `send` suspends until the frame has been written to the socket, so a sender can never get
-/// ahead of a slow network by more than one message (backpressure).
+/// `send` suspends while the peer is not reading (SwiftNIO's write buffer is over its high
+/// watermark), so a sender can never get ahead of a slow network (backpressure). A server's
+/// application task runs on the connection's event loop: there a send is queued at once and the
+/// sends of one turn go out in one write. From any other task, `send` suspends until the frame
+/// has been written to the socket.
 public final class WebSocket: Sendable {
   /// The handshake's result: path, subprotocol, extensions.
   public let opened: OpenedConnection
@@ -47,6 +53,10 @@ public final class WebSocket: Sendable {
 
   public func send(_ message: WebSocketMessage) async throws {
     let transport = self.transport
+    if transport.eventLoop.inEventLoop {
+      if let wait = try transport.value.sendOnEventLoop(message) { try await wait.get() }
+      return
+    }
     let promise = transport.eventLoop.makePromise(of: Void.self)
     transport.eventLoop.execute { transport.value.send(message, promise: promise) }
     try await promise.futureResult.get()

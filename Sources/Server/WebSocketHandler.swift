@@ -71,6 +71,8 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
   /// Inside `channelRead`: writes wait for `channelReadComplete` to be flushed together.
   private var reading = false
   private var wroteSinceFlush = false
+  /// A flush is queued for the end of this turn of the event loop (sends from the application).
+  private var flushScheduled = false
   private var readPaused = false
   /// Set while ``pump(_:)`` runs: messages sent from inside it are written by it.
   private var pumping = false
@@ -243,6 +245,44 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
     }
     pump(context)
     flush(context)
+  }
+
+  func sendOnEventLoop(_ message: WebSocketMessage) throws(WebSocketError) -> EventLoopFuture<Void>? {
+    guard let context, !transportClosing else { throw WebSocketError.notOpen("the connection is closed") }
+    do {
+      switch message {
+      case .text(let text): try connection.send(text: text)
+      case .binary(let bytes): try connection.send(binary: bytes)
+      }
+    } catch {
+      throw WebSocketError.notOpen("\(error)")
+    }
+    guard context.channel.isWritable else {
+      // The peer is not reading: wait until this one has been written (backpressure).
+      let promise = context.eventLoop.makePromise(of: Void.self)
+      if let last = writeOutbound(context, keepingLast: true) {
+        context.writeAndFlush(wrapOutboundOut(last), promise: promise)
+      } else {
+        promise.succeed()
+      }
+      pump(context)
+      flush(context)
+      return promise.futureResult
+    }
+    pump(context)
+    flushAtEndOfTurn(context)
+    return nil
+  }
+
+  /// One flush for every send of this turn of the event loop (the application's task runs its
+  /// sends one after another, then waits for the next message).
+  private func flushAtEndOfTurn(_ context: ChannelHandlerContext) {
+    guard !flushScheduled, !reading else { return }
+    flushScheduled = true
+    context.eventLoop.assumeIsolated().execute {
+      self.flushScheduled = false
+      if let context = self.context { self.flush(context) }
+    }
   }
 
   func ping(promise: EventLoopPromise<Void>) {

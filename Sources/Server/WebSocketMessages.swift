@@ -13,11 +13,11 @@ public struct WebSocketMessages: AsyncSequence, Sendable {
   /// Buffered messages at which reading resumes.
   public static let lowWatermark = 16
 
-  let stream: AsyncThrowingStream<WebSocketMessage, Error>
+  let queue: MessageQueue
   let flow: FlowControl
 
   public struct AsyncIterator: AsyncIteratorProtocol {
-    var base: AsyncThrowingStream<WebSocketMessage, Error>.AsyncIterator
+    let queue: MessageQueue
     let flow: FlowControl
     /// The application holds the message `next()` returned last: it is done with it when it asks
     /// for the next one, and only then is it counted as consumed.
@@ -25,14 +25,14 @@ public struct WebSocketMessages: AsyncSequence, Sendable {
 
     public mutating func next() async throws -> WebSocketMessage? {
       if holdsOne { flow.consumed() }
-      let message = try await base.next()
+      let message = try await queue.next()
       holdsOne = message != nil
       return message
     }
   }
 
   public func makeAsyncIterator() -> AsyncIterator {
-    AsyncIterator(base: stream.makeAsyncIterator(), flow: flow)
+    AsyncIterator(queue: queue, flow: flow)
   }
 }
 

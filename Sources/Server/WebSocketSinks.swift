@@ -5,13 +5,11 @@ import NIOCore
 /// Messages to application code on another task (the async/await API), with flow control: the
 /// one bridge for both roles.
 final class AsyncBridge {
-  private let continuation: AsyncThrowingStream<WebSocketMessage, Error>.Continuation
-  private let stream: AsyncThrowingStream<WebSocketMessage, Error>
+  private let queue = MessageQueue()
   let flow: FlowControl
   private var finished = false
 
   init(channel: Channel) {
-    (stream, continuation) = AsyncThrowingStream<WebSocketMessage, Error>.makeStream()
     flow = FlowControl(channel: channel)
   }
 
@@ -21,7 +19,7 @@ final class AsyncBridge {
     outcome: EventLoopFuture<CloseOutcome>
   ) -> WebSocket {
     WebSocket(
-      opened: opened, messages: WebSocketMessages(stream: stream, flow: flow),
+      opened: opened, messages: WebSocketMessages(queue: queue, flow: flow),
       transport: NIOLoopBound(handler as any WebSocketTransport, eventLoop: eventLoop), outcome: outcome)
   }
 
@@ -30,8 +28,8 @@ final class AsyncBridge {
     // Counted before the application can see it (and count it as consumed).
     flow.produced()
     switch message {
-    case .text(let text): continuation.yield(.text(text))
-    case .binary(let bytes): continuation.yield(.binary(bytes))
+    case .text(let text): queue.yield(.text(text))
+    case .binary(let bytes): queue.yield(.binary(bytes))
     }
   }
 
@@ -39,7 +37,7 @@ final class AsyncBridge {
   func finish(throwing error: (any Error)? = nil) {
     guard !finished else { return }
     finished = true
-    if let error { continuation.finish(throwing: error) } else { continuation.finish() }
+    queue.finish(throwing: error)
   }
 }
 
@@ -74,7 +72,11 @@ final class ServerSink: WebSocketSink {
       let outcome = context.eventLoop.makePromise(of: CloseOutcome.self)
       self.outcome = outcome
       let socket = bridge.socket(opened, handler: handler, eventLoop: context.eventLoop, outcome: outcome.futureResult)
-      Task { await application(socket) }
+      if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {
+        Task(executorPreference: EventLoopTaskExecutor(context.eventLoop)) { await application(socket) }
+      } else {
+        Task { await application(socket) }
+      }
     }
   }
 

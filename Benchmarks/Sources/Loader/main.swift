@@ -61,6 +61,7 @@ struct Suite: ParsableCommand {
   @Option(help: "PeerNIOEcho: PORT:PID") var nio: String?
   @Option(help: "PeerTCPEcho (SwiftNIO's ceiling): PORT:PID") var tcp: String?
   @Option(help: "Benchmarks/CEcho (C on epoll, the machine's limit): PORT:PID") var ctcp: String?
+  @Option(help: "PeerAsyncEcho (the README's async/await echo server): PORT:PID") var wslabAsync: String?
   @Option(help: "wslab serve with permessage-deflate (deflate rows): PORT:PID") var wslabDeflate: String?
   @Option(help: "Runs per point (default: 1 quick, 3 full).") var runs: Int?
   @Option(help: "Seconds per run (default: 1 quick, 2 full).") var seconds: Double?
@@ -75,7 +76,7 @@ struct Suite: ParsableCommand {
     let secondsPerRun = seconds ?? (full ? 2.0 : 1.0)
     let warmup = full ? 0.5 : 0.3
     let servers: [(name: String, mode: LoadMode, target: Target?)] = [
-      ("wslab", .ws, parseTarget(wslab)), ("nio", .ws, parseTarget(nio)), ("tcp", .tcp, parseTarget(tcp)),
+      ("wslab", .ws, parseTarget(wslab)), ("wslab-async", .ws, parseTarget(wslabAsync)), ("nio", .ws, parseTarget(nio)), ("tcp", .tcp, parseTarget(tcp)),
       ("ctcp", .tcp, parseTarget(ctcp)), ("longpoll", .longpoll, parseTarget(wslab)),
     ]
     let payloads = self.payloads.map { $0.split(separator: ",").compactMap { Int($0) } }

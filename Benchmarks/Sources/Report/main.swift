@@ -73,6 +73,7 @@ func ratio(_ r: Double?) -> String { r.map { fmt($0, 2) + "×" } ?? "–" }
 
 let serverNames = [
   "wslab": "WSLab (wslab serve)", "nio": "NIOWebSocket peer", "tcp": "NIO TCP echo", "ctcp": "C epoll TCP echo",
+  "wslab-async": "WSLab async/await (README echo)",
   "longpoll": "WSLab long polling", "wslab-client": "WSLab client → wslab serve",
 ]
 
@@ -112,9 +113,10 @@ func machineInfo(swiftVersion: String?) -> [String: String] {
 /// Grouped horizontal bars, messages/s on a log axis; each server has its own fill pattern and
 /// every bar carries its server name and value, so the chart reads without colour.
 func svgChart(_ summaries: [Summary], title: String, subtitle: String) -> String {
-  let order = ["wslab", "nio", "tcp", "ctcp", "longpoll", "wslab-client"]
+  let order = ["wslab", "wslab-async", "nio", "tcp", "ctcp", "longpoll", "wslab-client"]
   let patterns: [String: (fill: String, label: String)] = [
     "wslab": ("#1f4e79", "WSLab"),
+    "wslab-async": ("url(#dense)", "WSLab async/await"),
     "nio": ("url(#hatch)", "NIOWebSocket"),
     "tcp": ("url(#dots)", "NIO TCP"),
     "ctcp": ("url(#grid)", "C epoll TCP"),
@@ -156,6 +158,7 @@ func svgChart(_ summaries: [Summary], title: String, subtitle: String) -> String
       <pattern id="dots" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#fff"/><circle cx="2.5" cy="2.5" r="1.4" fill="#2d6a2d"/></pattern>
       <pattern id="cross" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#fff"/><path d="M0 0L6 6M6 0L0 6" stroke="#7a1f5c" stroke-width="1.2"/></pattern>
       <pattern id="grid" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#fff"/><path d="M0 3H6M3 0V6" stroke="#000" stroke-width="1"/></pattern>
+      <pattern id="dense" width="4" height="4" patternUnits="userSpaceOnUse"><rect width="4" height="4" fill="#1f4e79"/><circle cx="2" cy="2" r="0.9" fill="#fff"/></pattern>
       <pattern id="vertical" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#fff"/><line x1="2.5" y1="0" x2="2.5" y2="5" stroke="#444" stroke-width="2"/></pattern>
     </defs>
     <rect width="100%" height="100%" fill="#fff"/>
@@ -313,6 +316,14 @@ struct Report: ParsableCommand {
             measured: ratio(a / b) + " (\(fmt(a, 2)) vs \(fmt(b, 2)) µs)", met: a / b <= 1.5))
       }
     }
+    for (key, label) in [(k16, "16 B"), ("throughput 1024 C=16 W=16", "1 KiB")] {
+      if let a = us(find(key, "wslab-async")), let b = us(find(key, "wslab")), b > 0 {
+        limits.append(
+          TargetCheck(
+            name: "async/await API, server CPU per \(label) message (16 × 16) vs the event-loop path", goal: "≤ 1.5×",
+            measured: ratio(a / b) + " (\(fmt(a, 2)) vs \(fmt(b, 2)) µs)", met: a / b <= 1.5))
+      }
+    }
     if let a = us(find(k16, "wslab")) {
       let b = us(find(k16, "ctcp"))
       let r = b.map { a / $0 }
@@ -333,7 +344,8 @@ struct Report: ParsableCommand {
     if let s = machine["swift"] { md += ", \(s)" }
     md += ".\n\n"
     md += "Servers: **WSLab** = `wslab serve --no-deflate` (1 event loop); **NIOWebSocket** = Benchmarks/Sources/PeerNIOEcho "
-    md += "(SwiftNIO's NIOWebSocket, 1 event loop); **NIO TCP echo** = Benchmarks/Sources/PeerTCPEcho (SwiftNIO's ceiling); "
+    md += "(SwiftNIO's NIOWebSocket, 1 event loop); **WSLab async/await** = Benchmarks/Sources/PeerAsyncEcho (the README's "
+    md += "library echo server: `for try await message in socket.messages { try await socket.send(message) }`); **NIO TCP echo** = Benchmarks/Sources/PeerTCPEcho (SwiftNIO's ceiling); "
     md += "**C epoll TCP echo** = Benchmarks/CEcho/echo.c (one thread, epoll, no library: the machine's limit); **long polling** = "
     md += "the same wslab process, `POST /poll/send` + `GET /poll/recv` on keep-alive HTTP/1.1. "
     md += "msg/s counts echoes received; MB/s is payload bytes echoed per second (one way); server µs/msg is the server process's "
