@@ -15,9 +15,9 @@ BENCH="$ROOT/Benchmarks"
 RESULTS="$BENCH/results"
 RAW="$RESULTS/raw"
 SWIFT=${SWIFT:-swift}
-# Our own scratch paths: never the root package's .build (the lead builds there) nor the
-# microbenchmarks' .build-micro.
-ROOT_SCRATCH="$BENCH/.build-e2e-root"
+# Our own scratch path: never the root package's .build (the lead builds there) nor the
+# microbenchmarks' .build-micro. wslab is built from here too, as the Benchmarks package's
+# dependency: one release build of WSLab and SwiftNIO serves the servers and the loader.
 BENCH_SCRATCH="$BENCH/.build-e2e"
 mkdir -p "$RAW"
 
@@ -26,20 +26,23 @@ bash "$ROOT/scripts/install-deps.sh"
 step() { printf '\033[1mbench:\033[0m %s\n' "$*" >&2; }
 [ -t 2 ] || step() { printf 'bench: %s\n' "$*" >&2; }
 
-step "building wslab (release)"
-"$SWIFT" build -c release -q --scratch-path "$ROOT_SCRATCH" --package-path "$ROOT" --product wslab
-step "building the loader, the peers and the report (release)"
+if [ ! -x "$BENCH_SCRATCH/release/Loader" ]; then
+  step "first run: building WSLab, SwiftNIO, the loader and the peers in release (most of this command's time:"
+  step "  about 10 minutes on 2 cores; later runs rebuild only what changed)"
+else
+  step "building wslab, the loader and the peers (release; only what changed)"
+fi
 # SwiftPM keeps its build plan for a path dependency (WSLab, from here) even when files were added
 # to it: drop the plan (not the build) so that it is made again.
 rm -f "$BENCH_SCRATCH/release/description.json" "$BENCH_SCRATCH/release.yaml"
-for product in PeerNIOEcho PeerTCPEcho PeerAsyncEcho Loader Report; do
+for product in wslab PeerNIOEcho PeerTCPEcho PeerAsyncEcho Loader Report; do
   "$SWIFT" build -c release -q --scratch-path "$BENCH_SCRATCH" --package-path "$BENCH" --product "$product"
 done
 step "compiling the C epoll echo (cc -O2)"
 CC=${CC:-cc}
 "$CC" -O2 -o "$BENCH_SCRATCH/c-echo" "$BENCH/CEcho/echo.c"
-WSLAB="$("$SWIFT" build -c release --scratch-path "$ROOT_SCRATCH" --package-path "$ROOT" --show-bin-path)/wslab"
 BIN="$("$SWIFT" build -c release --scratch-path "$BENCH_SCRATCH" --package-path "$BENCH" --show-bin-path)"
+WSLAB="$BIN/wslab"
 
 # 1000 connections (and C × W long-polling sockets) need more descriptors than the usual 1024.
 HARD=$(ulimit -Hn)
@@ -143,6 +146,47 @@ step "broadcast fan-out: $FANOUT_N subscribers"
   "${FANOUT_ARGS[@]}" --out "$RAW/fanout.json" --markdown "$RAW/fanout.md" >/dev/null
 stop "$FAN_WPID"; stop "$FAN_NPID"
 
+# permessage-deflate against gorilla/websocket (Go, from Debian) and Python websockets (PyPI) on a
+# JSON chat stream, with and without context takeover; WSLab at zlib level 6 (its default) and 1.
+# The peers are installed when missing; a peer that cannot be installed is left out, with a note.
+DEFLATE_SERVERS=()
+start "wslab serve (deflate row)" "$RAW/deflate-wslab.log" "$WSLAB" serve --port 0 --shutdown-grace 0.5
+DEFLATE_SERVERS+=(--server "wslab=$PORT:$PID"); DEFLATE_PIDS=("$PID")
+start "wslab serve --deflate-level 1" "$RAW/deflate-wslab1.log" "$WSLAB" serve --port 0 --deflate-level 1 \
+  --shutdown-grace 0.5
+DEFLATE_SERVERS+=(--server "wslab level 1=$PORT:$PID"); DEFLATE_PIDS+=("$PID")
+if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/gorilla/websocket ]; then
+  step "installing golang-go and golang-github-gorilla-websocket-dev (apt-get) for the gorilla row"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go \
+    golang-github-gorilla-websocket-dev; } >"$RAW/apt-go.log" 2>&1 || step "could not install Go or gorilla: no gorilla row"
+fi
+if command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/gorilla/websocket ]; then
+  mkdir -p "$BENCH_SCRATCH/gorilla"
+  cp "$BENCH/Peers/gorilla-echo.go" "$BENCH_SCRATCH/gorilla/main.go"
+  if (cd "$BENCH_SCRATCH/gorilla" && GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$BENCH_SCRATCH/gocache" \
+    GOFLAGS= go build -o "$BENCH_SCRATCH/gorilla-echo" main.go) >"$RAW/go-build.log" 2>&1; then
+    start "gorilla-echo" "$RAW/gorilla.log" "$BENCH_SCRATCH/gorilla-echo" -port 0
+    DEFLATE_SERVERS+=(--server "gorilla=$PORT:$PID"); DEFLATE_PIDS+=("$PID")
+  else
+    step "gorilla-echo did not build ($RAW/go-build.log): no gorilla row"
+  fi
+fi
+PYTHON=${PYTHON:-python3}
+"$PYTHON" -c "import websockets.asyncio.server" 2>/dev/null \
+  || "$PYTHON" -m pip install -q "websockets>=13" >"$RAW/pip-websockets.log" 2>&1 || true
+if "$PYTHON" -c "import websockets.asyncio.server" 2>/dev/null; then
+  start "Python websockets echo" "$RAW/websockets.log" "$PYTHON" "$BENCH/Peers/websockets-echo.py" --port 0
+  DEFLATE_SERVERS+=(--server "websockets=$PORT:$PID"); DEFLATE_PIDS+=("$PID")
+else
+  step "Python websockets (13 or later) is not available: no websockets row"
+fi
+DEFLATE_SECONDS=2
+[ "$PROFILE" = quick ] && DEFLATE_SECONDS=1
+step "permessage-deflate against the peers"
+"${LOADER_PIN[@]}" "$BIN/Loader" deflate "${DEFLATE_SERVERS[@]}" --seconds "$DEFLATE_SECONDS" \
+  --out "$RAW/deflate.json" --markdown "$RAW/deflate.md" >/dev/null
+for pid in "${DEFLATE_PIDS[@]}"; do stop "$pid"; done
+
 # The cluster row: one chat node without a database, and three cluster nodes on a PostgreSQL
 # server of our own (scripts/postgres.sh; installed when missing), stopped with everything else.
 PG_DIR="$BENCH/.build-e2e-postgres"
@@ -169,7 +213,7 @@ NOTES=()
 [ -f "$BENCH/results/notes.md" ] && NOTES=(--notes "$BENCH/results/notes.md")
 "$BIN/Report" --raw "$RAW/runs.json" --out "$RESULTS" \
   --swift-version "$("$SWIFT" --version 2>/dev/null | head -n1)" "${NOTES[@]}" >/dev/null
-for part in idle fanout cluster; do { echo; cat "$RAW/$part.md"; } >>"$RESULTS/latest.md"; done
+for part in idle fanout deflate cluster; do { echo; cat "$RAW/$part.md"; } >>"$RESULTS/latest.md"; done
 echo
 cat "$RESULTS/latest.md"
 echo

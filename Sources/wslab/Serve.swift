@@ -18,6 +18,11 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Port (0: any free port).") var port = 9001
   @Option(help: "echo | chat (rooms by path) | broadcast.") var mode: ServerMode = .echo
   @Flag(help: "Do not accept permessage-deflate.") var noDeflate = false
+  @Option(
+    help:
+      "zlib level for permessage-deflate: 1 (fastest) to 9 (smallest); WSLab's default 6 is zlib's (`make bench` compares)."
+  )
+  var deflateLevel = 6
   @Option(help: "PEM certificate chain: serve wss:// and https://.") var tlsCert: String?
   @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
   @Flag(help: "Print every connection's bytes, annotated, as they go.") var trace = false
@@ -57,7 +62,10 @@ struct Serve: AsyncParsableCommand {
     config.host = host
     config.port = port
     config.mode = mode
-    config.deflate = noDeflate ? .disabled : DeflateOptions()
+    guard (1...9).contains(deflateLevel) else {
+      throw ValidationError("--deflate-level must be 1 (fastest) to 9 (smallest), not \(deflateLevel)")
+    }
+    config.deflate = noDeflate ? .disabled : DeflateOptions(compressionLevel: deflateLevel)
     config.tlsCertificatePath = tlsCert
     config.tlsPrivateKeyPath = tlsKey
     config.allowedOrigins = allowOrigin

@@ -133,4 +133,14 @@ final class DecodeCommandTests: XCTestCase {
     XCTAssertEqual(failedStatus, 1)
     XCTAssertTrue(failed.contains("the last 2 byte(s) are not read: the connection failed (§7.1.7)"), failed)
   }
+
+  /// `wslab serve --deflate-level` takes zlib's levels 1-9 and refuses anything else before it
+  /// listens, naming the range.
+  func testServeRefusesADeflateLevelOutsideOneToNine() throws {
+    for level in ["0", "10"] {
+      let (output, status) = try decode(["--port", "0", "--deflate-level", level], command: "serve")
+      XCTAssertNotEqual(status, 0)
+      XCTAssertTrue(output.contains("--deflate-level must be 1 (fastest) to 9 (smallest), not \(level)"), output)
+    }
+  }
 }

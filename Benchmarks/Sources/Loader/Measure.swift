@@ -123,7 +123,7 @@ final class Counter: @unchecked Sendable {
   private let lock = NSLock()
   private var value = 0
   private var stopped = false
-  func add() { lock.lock(); value += 1; lock.unlock() }
+  func add(_ n: Int = 1) { lock.lock(); value += n; lock.unlock() }
   var count: Int { lock.lock(); defer { lock.unlock() }; return value }
   var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
   func stop() { lock.lock(); stopped = true; lock.unlock() }
@@ -153,17 +153,36 @@ func measureWithWSLabClient(
   port: Int, pid: Int32?, deflate: Bool, payload: String, connections: Int, inFlight: Int, seconds: Double,
   warmup: Double
 ) throws -> RunResult {
+  try measureWithWSLabClient(
+    port: port, pid: pid, deflate: deflate ? DeflateOptions() : .disabled, payloads: [payload],
+    connections: connections, inFlight: inFlight, seconds: seconds, warmup: warmup
+  ).result
+}
+
+/// The same, sending `payloads` in turn (each connection from its own place in the list); also
+/// returns the bytes the server sent on the wire during the window (``serverSentBytes(port:)``).
+func measureWithWSLabClient(
+  port: Int, pid: Int32?, deflate: DeflateOptions, payloads: [String], connections: Int, inFlight: Int,
+  seconds: Double, warmup: Double
+) throws -> (result: RunResult, payloadBytes: Double, serverWrittenBytes: Double?, negotiated: Int) {
   let counter = Counter()
   let failures = Counter()
+  let bytesEchoed = Counter()
   var configuration = ClientConfiguration()
-  configuration.deflate = deflate ? DeflateOptions() : .disabled
+  configuration.deflate = deflate
+  let deflate = deflate.isEnabled
   let config = configuration
   let opened = DispatchSemaphore(value: 0)
   let finished = DispatchSemaphore(value: 0)
   let negotiated = Counter()
-  for _ in 0..<connections {
+  for c in 0..<connections {
     Task {
       defer { finished.signal() }
+      var next = (c * 37) % payloads.count
+      func payload() -> String {
+        defer { next = (next + 1) % payloads.count }
+        return payloads[next]
+      }
       let socket: WebSocket
       do {
         socket = try await WebSocketClient.connect(
@@ -176,11 +195,12 @@ func measureWithWSLabClient(
       if !socket.opened.extensions.isEmpty { negotiated.add() }
       opened.signal()
       do {
-        for _ in 0..<inFlight { try await socket.send(text: payload) }
-        for try await _ in socket.messages {
+        for _ in 0..<inFlight { try await socket.send(text: payload()) }
+        for try await message in socket.messages {
           counter.add()
+          if case .text(let text) = message { bytesEchoed.add(text.utf8.count) }
           if counter.isStopped { break }
-          try await socket.send(text: payload)
+          try await socket.send(text: payload())
         }
       } catch {
         if !counter.isStopped { failures.add() }
@@ -194,11 +214,15 @@ func measureWithWSLabClient(
   }
   sleepSeconds(warmup)
   let m0 = counter.count
+  let b0 = bytesEchoed.count
+  let w0 = serverSentBytes(port: port)
   let cpu0 = pid.flatMap(processCPUNanoseconds)
   let self0 = selfCPUNanoseconds()
   let t0 = monotonicNanoseconds()
   sleepSeconds(seconds)
   let m1 = counter.count
+  let b1 = bytesEchoed.count
+  let w1 = serverSentBytes(port: port)
   let cpu1 = pid.flatMap(processCPUNanoseconds)
   let self1 = selfCPUNanoseconds()
   let t1 = monotonicNanoseconds()
@@ -206,7 +230,34 @@ func measureWithWSLabClient(
   for _ in 0..<connections { _ = finished.wait(timeout: .now() + 10) }
   var serverCPU: Double?
   if let cpu0, let cpu1 { serverCPU = cpu1 - cpu0 }
-  return RunResult(
+  var written: Double?
+  if let w0, let w1 { written = w1 - w0 }
+  let result = RunResult(
     messages: m1 - m0, seconds: Double(t1 - t0) / 1e9, serverCPUNanoseconds: serverCPU,
     loaderCPUNanoseconds: self1 - self0, errors: failures.count)
+  return (result, Double(b1 - b0), written, negotiated.count)
+}
+
+/// Bytes the server has sent on its established TCP connections from `port` (the kernel's
+/// tcpi_bytes_sent, summed over them by `ss -ti`): what went on the wire, whatever the server
+/// is written in. Nil without `ss` (iproute2).
+func serverSentBytes(port: Int) -> Double? {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["ss", "-tinH", "state", "established", "( sport = :\(port) )"]
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = FileHandle.nullDevice
+  guard (try? process.run()) != nil else { return nil }
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  guard process.terminationStatus == 0 else { return nil }
+  var total = 0.0
+  var found = false
+  for field in String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+  where field.hasPrefix("bytes_sent:") {
+    total += Double(field.dropFirst("bytes_sent:".count)) ?? 0
+    found = true
+  }
+  return found ? total : nil
 }

@@ -5,6 +5,7 @@
 //   Loader cluster --single PORT:PID --nodes PORT:PID,… --postgres PID   (Cluster.swift)
 //   Loader idle --server wslab=PORT:PID --server nio=PORT:PID --connections 15000   (Idle.swift)
 //   Loader fanout --server wslab=PORT:PID --server nio=PORT:PID --connections 10000 (Fanout.swift)
+//   Loader deflate --server wslab=PORT:PID --server gorilla=PORT:PID --server websockets=PORT:PID (DeflatePeers.swift)
 import ArgumentParser
 import BenchCommon
 import Foundation
@@ -12,7 +13,7 @@ import Foundation
 struct Loader: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Load generator for WSLab's end-to-end benchmarks (loopback only).",
-    subcommands: [RunOne.self, Suite.self, ClusterBench.self, IdleBench.self, FanoutBench.self], defaultSubcommand: Suite.self)
+    subcommands: [RunOne.self, Suite.self, ClusterBench.self, IdleBench.self, FanoutBench.self, DeflatePeersBench.self], defaultSubcommand: Suite.self)
 }
 
 extension LoadMode: ExpressibleByArgument {}
