@@ -195,6 +195,7 @@ let package = Package(
         "Server", "Connection", "Deflate", "Framing", "Handshake", "Trace",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
       ],
       swiftSettings: swiftSettings
     ),

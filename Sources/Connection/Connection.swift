@@ -401,15 +401,18 @@ public struct Connection {
     public var nextDeadline: Timestamp?
     /// ``Connection/isHoldingBack``.
     public var isHoldingBack: Bool
+    /// ``Connection/queuedBytes``.
+    public var queuedBytes: Int
   }
 
-  /// ``shouldCloseTransport``, ``nextDeadline`` and ``isHoldingBack`` at once, read in place. It
+  /// ``shouldCloseTransport``, ``nextDeadline``, ``isHoldingBack`` and ``queuedBytes`` at once, read in place. It
   /// is `mutating` (it changes nothing) for transports that keep the Connection in a class: a
   /// getter called on a struct stored in a class copies the whole struct first, retaining and
   /// releasing every buffer in it (seen in perf on every broadcast delivery).
   public mutating func transportStatus() -> TransportStatus {
     TransportStatus(
-      shouldCloseTransport: shouldCloseTransport, nextDeadline: nextDeadline, isHoldingBack: isHoldingBack)
+      shouldCloseTransport: shouldCloseTransport, nextDeadline: nextDeadline, isHoldingBack: isHoldingBack,
+      queuedBytes: queuedBytes)
   }
 
   /// ``state``, read in place (see ``transportStatus()``).

@@ -257,7 +257,12 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
     } catch {
       throw WebSocketError.notOpen("\(error)")
     }
-    guard context.channel.isWritable else {
+    if context.channel.isWritable && connection.transportStatus().queuedBytes < Self.turnBatchBytes {
+      // Written and flushed with the other sends of this turn (one write for them all).
+      flushAtEndOfTurn(context)
+      return nil
+    }
+    do {
       // The peer is not reading: wait until this one has been written (backpressure).
       let promise = context.eventLoop.makePromise(of: Void.self)
       if let last = writeOutbound(context, keepingLast: true) {
@@ -269,10 +274,10 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
       flush(context)
       return promise.futureResult
     }
-    pump(context)
-    flushAtEndOfTurn(context)
-    return nil
   }
+
+  /// Bytes the application's sends may queue in one turn before they are written at once.
+  static let turnBatchBytes = 64 << 10
 
   /// One flush for every send of this turn of the event loop (the application's task runs its
   /// sends one after another, then waits for the next message).
@@ -281,7 +286,9 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
     flushScheduled = true
     context.eventLoop.assumeIsolated().execute {
       self.flushScheduled = false
-      if let context = self.context { self.flush(context) }
+      guard let context = self.context else { return }
+      self.pump(context)
+      self.flush(context)
     }
   }
 

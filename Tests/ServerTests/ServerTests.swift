@@ -3,6 +3,7 @@ import Deflate
 import Foundation
 import Framing
 import Handshake
+import NIOConcurrencyHelpers
 import NIOCore
 import XCTest
 
@@ -310,6 +311,48 @@ final class ServerTests: XCTestCase {
     }
     XCTAssertEqual(received, count)
     _ = try await socket.close()
+    try await server.shutdown()
+  }
+
+  /// The application's sends run on the connection's event loop and are written once per turn,
+  /// but a peer that does not read still holds them back: `send` suspends (it neither fails nor
+  /// queues without bound), and everything arrives, in order, once the peer reads.
+  func testApplicationSendsWaitForAPeerThatDoesNotRead() async throws {
+    let sent = NIOLockedValueBox(0)
+    let failed = NIOLockedValueBox<String?>(nil)
+    let count = 3000
+    let (server, port) = try await startServer({ $0.deflate = .disabled }) { socket in
+      let chunk = ByteBuffer(repeating: 0x62, count: 16 * 1024)
+      do {
+        for i in 0..<count {
+          var message = chunk
+          message.setInteger(UInt32(i), at: 0)
+          try await socket.send(.binary(message))
+          sent.withLockedValue { $0 += 1 }
+        }
+      } catch {
+        failed.withLockedValue { $0 = "\(error)" }
+      }
+    }
+    var config = ClientConfiguration()
+    config.deflate = .disabled
+    let client = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/", configuration: config)
+    try await client.send(text: "go")  // opens the server's side; the application starts sending at once
+    try await Task.sleep(for: .milliseconds(Int(1000 * testTimeScale)))
+    let early = sent.withLockedValue { $0 }
+    XCTAssertLessThan(early, count, "the sends did not wait for a peer that does not read (48 MiB queued)")
+    XCTAssertNil(failed.withLockedValue { $0 })
+    var received = 0
+    for try await message in client.messages {
+      guard case .binary(let bytes) = message,
+        bytes.getInteger(at: bytes.readerIndex, as: UInt32.self) == UInt32(received)
+      else { return XCTFail("out of order or lost at \(received)") }
+      received += 1
+      if received == count { break }
+    }
+    XCTAssertEqual(received, count)
+    XCTAssertNil(failed.withLockedValue { $0 })
+    _ = try await client.close()
     try await server.shutdown()
   }
 
