@@ -262,18 +262,17 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
       flushAtEndOfTurn(context)
       return nil
     }
-    do {
-      // The peer is not reading: wait until this one has been written (backpressure).
-      let promise = context.eventLoop.makePromise(of: Void.self)
-      if let last = writeOutbound(context, keepingLast: true) {
-        context.writeAndFlush(wrapOutboundOut(last), promise: promise)
-      } else {
-        promise.succeed()
-      }
-      pump(context)
-      flush(context)
-      return promise.futureResult
+    // The peer is not reading, or this turn has queued enough: write now, and wait until this
+    // one has been written (backpressure).
+    let promise = context.eventLoop.makePromise(of: Void.self)
+    if let last = writeOutbound(context, keepingLast: true) {
+      context.writeAndFlush(wrapOutboundOut(last), promise: promise)
+    } else {
+      promise.succeed()
     }
+    pump(context)
+    flush(context)
+    return promise.futureResult
   }
 
   /// Bytes the application's sends may queue in one turn before they are written at once.
@@ -282,7 +281,7 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
   /// One flush for every send of this turn of the event loop (the application's task runs its
   /// sends one after another, then waits for the next message).
   private func flushAtEndOfTurn(_ context: ChannelHandlerContext) {
-    guard !flushScheduled, !reading else { return }
+    guard !flushScheduled else { return }
     flushScheduled = true
     context.eventLoop.assumeIsolated().execute {
       self.flushScheduled = false

@@ -441,7 +441,7 @@ struct Report: ParsableCommand {
       }
       md += "\n"
     }
-    md += "Chart: latest.svg. All numbers: latest.json. Reproduce: `make bench` (about 10 minutes) or `make bench-quick` (about 1 minute).\n"
+    md += "Chart: latest.svg. All numbers: latest.json. Reproduce: `make bench` (about 14 minutes once built) or `make bench-quick` (about 2½ minutes once built; the first run of either spends about 10 minutes building).\n"
     if let notes, let text = try? String(contentsOfFile: notes, encoding: .utf8) { md += "\n" + text }
 
     let outURL = URL(fileURLWithPath: out)
