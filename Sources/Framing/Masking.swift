@@ -95,48 +95,17 @@ extension MaskingKey {
   /// several pieces: pass the number of payload bytes already processed.
   @inlinable
   public func apply(to buffer: UnsafeMutableRawBufferPointer, offset: Int = 0) {
-    guard let base = buffer.baseAddress else { return }
-    let count = buffer.count
-    let key32 = word32(startingAt: offset)
-    // Both halves are the same 4-byte pattern, so byte order does not matter here.
-    let key64 = UInt64(key32) | UInt64(key32) << 32
-    var index = 0
-    if count >= 64 {
-      let key128 = SIMD2<UInt64>(repeating: key64)
-      repeat {
-        let word0 = base.loadUnaligned(fromByteOffset: index, as: SIMD2<UInt64>.self)
-        let word1 = base.loadUnaligned(fromByteOffset: index &+ 16, as: SIMD2<UInt64>.self)
-        let word2 = base.loadUnaligned(fromByteOffset: index &+ 32, as: SIMD2<UInt64>.self)
-        let word3 = base.loadUnaligned(fromByteOffset: index &+ 48, as: SIMD2<UInt64>.self)
-        base.storeBytes(of: word0 ^ key128, toByteOffset: index, as: SIMD2<UInt64>.self)
-        base.storeBytes(of: word1 ^ key128, toByteOffset: index &+ 16, as: SIMD2<UInt64>.self)
-        base.storeBytes(of: word2 ^ key128, toByteOffset: index &+ 32, as: SIMD2<UInt64>.self)
-        base.storeBytes(of: word3 ^ key128, toByteOffset: index &+ 48, as: SIMD2<UInt64>.self)
-        index &+= 64
-      } while count &- index >= 64
-    }
-    while count &- index >= 8 {
-      let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-      base.storeBytes(of: word ^ key64, toByteOffset: index, as: UInt64.self)
-      index &+= 8
-    }
-    if count &- index >= 4 {
-      let word = base.loadUnaligned(fromByteOffset: index, as: UInt32.self)
-      base.storeBytes(of: word ^ key32, toByteOffset: index, as: UInt32.self)
-      index &+= 4
-    }
-    while index < count {
-      let byte = base.load(fromByteOffset: index, as: UInt8.self)
-      base.storeBytes(of: byte ^ self[offset &+ index], toByteOffset: index, as: UInt8.self)
-      index &+= 1
-    }
+    apply(from: UnsafeRawBufferPointer(buffer), to: buffer, offset: offset)
   }
 
   /// Writes `source` XOR-ed with the key to `destination` (at least `source.count` bytes), where
   /// `source[0]` is payload byte number `offset`: copying and unmasking in one pass, so a payload
   /// leaves the transport's read buffer unmasked without being copied first and XOR-ed after
   /// (one read and one write of every byte instead of two of each). The same steps as
-  /// ``apply(to:offset:)``; the two buffers must not overlap unless they are the same.
+  /// ``apply(to:offset:)`` (which is this with the same buffer on both sides): 64 bytes per step
+  /// as four unaligned `SIMD2<UInt64>` words against a key word pre-rotated for `offset`, then
+  /// 8-byte words, then the last bytes one at a time. The two buffers must not overlap unless
+  /// they are the same.
   @inlinable
   public func apply(from source: UnsafeRawBufferPointer, to destination: UnsafeMutableRawBufferPointer, offset: Int = 0)
   {

@@ -77,11 +77,7 @@ struct DeflatePeersBench: ParsableCommand {
     let stream = chatStream(count: 512)
     let average = stream.reduce(0) { $0 + $1.utf8.count } / stream.count
     var results: [DeflateResult] = []
-    for spec in server {
-      let parts = spec.split(separator: "=", maxSplits: 1)
-      guard parts.count == 2, let target = parseTarget(String(parts[1])) else {
-        throw ValidationError("--server NAME=PORT:PID, got \(spec)")
-      }
+    for (name, target) in try parseServers(server) {
       let variants: [(String, DeflateOptions)] = [
         ("context takeover", DeflateOptions(minimumSizeToCompress: 0)),
         (
@@ -91,23 +87,19 @@ struct DeflatePeersBench: ParsableCommand {
         ("off", .disabled),
       ]
       for (variant, options) in variants {
-        FileHandle.standardError.write(Data("deflate: \(parts[0]) \(variant)\n".utf8))
+        FileHandle.standardError.write(Data("deflate: \(name) \(variant)\n".utf8))
         let r = try measureWithWSLabClient(
           port: target.port, pid: target.pid, deflate: options, payloads: stream, connections: connections,
           inFlight: inFlight, seconds: seconds, warmup: warmup)
         results.append(
           DeflateResult(
-            server: String(parts[0]), variant: variant, messagesPerSecond: r.result.messagesPerSecond,
+            server: name, variant: variant, messagesPerSecond: r.result.messagesPerSecond,
             serverMicrosPerMessage: r.result.serverMicrosPerMessage,
             compressionRatio: r.serverWrittenBytes.flatMap { $0 > 0 ? r.payloadBytes / $0 : nil },
             negotiated: r.negotiated, connections: connections, errors: r.result.errors))
       }
     }
-    if let out {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try encoder.encode(results).write(to: URL(fileURLWithPath: out))
-    }
+    if let out { try writeJSON(results, to: out) }
     var md = "## permessage-deflate against other servers (issue 17)\n\n"
     md += "A JSON chat stream (512 different messages, \(average) bytes on average: the same keys, a few users and rooms, "
     md += "sentences from a small vocabulary) echoed by each server with permessage-deflate, \(connections) connections × "

@@ -141,18 +141,10 @@ struct FanoutBench: ParsableCommand {
 
   func run() throws {
     var results: [FanoutResult] = []
-    for spec in server {
-      let parts = spec.split(separator: "=", maxSplits: 1)
-      guard parts.count == 2, let target = parseTarget(String(parts[1])) else {
-        throw ValidationError("--server NAME=PORT:PID, got \(spec)")
-      }
-      results.append(try measure(name: String(parts[0]), target: target))
+    for (name, target) in try parseServers(server) {
+      results.append(try measure(name: name, target: target))
     }
-    if let out {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try encoder.encode(results).write(to: URL(fileURLWithPath: out))
-    }
+    if let out { try writeJSON(results, to: out) }
     func median(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.sorted()[v.count / 2] }
     var md = "## Broadcast fan-out (issue 17)\n\n"
     md += "\(connections) WebSocket connections to a server in broadcast mode (WSLab: `wslab serve --mode broadcast`; "
@@ -190,38 +182,13 @@ struct FanoutBench: ParsableCommand {
       let closes = channels.map { $0.close() }
       for future in closes { _ = try? future.wait() }
     }
-    var index = 0
-    var lastReport = monotonicNanoseconds()
-    while index < connections {
-      let batch = min(250, connections - index)
-      var pending: [(EventLoopFuture<Channel>, EventLoopFuture<Void>)] = []
-      for i in index..<(index + batch) {
-        let ready = loop.makePromise(of: Void.self)
-        let handler = FanoutHandler(state: state, ready: ready)
-        handlers.append(handler)
-        let source = try SocketAddress(ipAddress: "127.0.0.\(2 + i % max(1, sources))", port: 0)
-        let connect = ClientBootstrap(group: loop)
-          .connectTimeout(.seconds(10))
-          .channelOption(.socketOption(.tcp_nodelay), value: 1)
-          .bind(to: source)
-          .channelInitializer { channel in
-            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
-          }
-          .connect(host: "127.0.0.1", port: target.port)
-        connect.whenFailure { ready.fail($0) }
-        let timeout = loop.scheduleTask(in: .seconds(10)) { ready.fail(LoaderError.timeout) }
-        ready.futureResult.whenComplete { _ in timeout.cancel() }
-        pending.append((connect, ready.futureResult))
-      }
-      for (connect, ready) in pending {
-        channels.append(try connect.wait())
-        try ready.wait()
-      }
-      index += batch
-      if monotonicNanoseconds() - lastReport > 1_000_000_000 || index == connections {
-        lastReport = monotonicNanoseconds()
-        FileHandle.standardError.write(Data("fanout: \(name): \(index)/\(connections) open\n".utf8))
-      }
+    try openConnections(
+      count: connections, port: target.port, sources: sources, label: "fanout: \(name)", loop: loop, noDelay: true,
+      into: &channels
+    ) { ready in
+      let handler = FanoutHandler(state: state, ready: ready)
+      handlers.append(handler)
+      return handler
     }
     usleep(300_000)
     let publisher = handlers[0]

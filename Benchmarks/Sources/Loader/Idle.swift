@@ -79,18 +79,11 @@ struct IdleBench: ParsableCommand {
 
   func run() throws {
     var results: [IdleResult] = []
-    for spec in server {
-      let parts = spec.split(separator: "=", maxSplits: 1)
-      guard parts.count == 2, let target = parseTarget(String(parts[1])), let pid = target.pid else {
-        throw ValidationError("--server NAME=PORT:PID, got \(spec)")
-      }
-      results.append(try measure(name: String(parts[0]), target: target, pid: pid))
+    for (name, target) in try parseServers(server) {
+      guard let pid = target.pid else { throw ValidationError("--server \(name)=PORT:PID: the PID is needed (RSS)") }
+      results.append(try measure(name: name, target: target, pid: pid))
     }
-    if let out {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try encoder.encode(results).write(to: URL(fileURLWithPath: out))
-    }
+    if let out { try writeJSON(results, to: out) }
     var md = "## Memory per idle connection (issue 17)\n\n"
     md += "Each server a fresh process; \(connections) WebSocket connections opened (handshake done, then nothing), "
     md += "the client side spread over \(sources) loopback source addresses; the server's resident memory (VmRSS) read "
@@ -120,42 +113,57 @@ struct IdleBench: ParsableCommand {
       for future in closes { _ = try? future.wait() }
     }
     let started = monotonicNanoseconds()
-    var index = 0
-    var lastReport = started
-    while index < connections {
-      let batch = min(250, connections - index)
-      var pending: [(EventLoopFuture<Channel>, EventLoopFuture<Void>)] = []
-      for i in index..<(index + batch) {
-        let ready = loop.makePromise(of: Void.self)
-        let source = try SocketAddress(ipAddress: "127.0.0.\(2 + i % max(1, sources))", port: 0)
-        let connect = ClientBootstrap(group: loop)
-          .connectTimeout(.seconds(10))
-          .bind(to: source)
-          .channelInitializer { channel in
-            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(IdleHandler(ready: ready)) }
-          }
-          .connect(host: "127.0.0.1", port: target.port)
-        connect.whenFailure { ready.fail($0) }
-        let timeout = loop.scheduleTask(in: .seconds(10)) { ready.fail(LoaderError.timeout) }
-        ready.futureResult.whenComplete { _ in timeout.cancel() }
-        pending.append((connect, ready.futureResult))
-      }
-      for (connect, ready) in pending {
-        channels.append(try connect.wait())
-        try ready.wait()
-      }
-      index += batch
-      let now = monotonicNanoseconds()
-      if now - lastReport > 1_000_000_000 || index == connections {
-        lastReport = now
-        FileHandle.standardError.write(Data("idle: \(name): \(index)/\(connections) open\n".utf8))
-      }
-    }
+    try openConnections(
+      count: connections, port: target.port, sources: sources, label: "idle: \(name)", loop: loop, into: &channels
+    ) { IdleHandler(ready: $0) }
     let connectSeconds = Double(monotonicNanoseconds() - started) / 1e9
     usleep(UInt32(settle * 1_000_000))
     guard let after = residentBytes(pid: pid) else { throw LoaderError.noProcess(pid) }
     return IdleResult(
       server: name, connections: connections, residentBefore: before, residentAfter: after,
       bytesPerConnection: (after - before) / Double(connections), secondsToConnect: connectSeconds)
+  }
+}
+
+/// Opens `count` connections to 127.0.0.1:`port` in batches of 250, the client side spread over
+/// `sources` loopback source addresses (127.0.0.2 onwards), each batch opened (the handler
+/// completes its promise) before the next; appends them to `channels` as they open, so that the
+/// caller closes them whatever happens. Progress on stderr about once a second.
+func openConnections(
+  count: Int, port: Int, sources: Int, label: String, loop: EventLoop, noDelay: Bool = false,
+  into channels: inout [Channel], makeHandler: (EventLoopPromise<Void>) -> ChannelHandler
+) throws {
+  var index = 0
+  var lastReport = monotonicNanoseconds()
+  while index < count {
+    let batch = min(250, count - index)
+    var pending: [(EventLoopFuture<Channel>, EventLoopFuture<Void>)] = []
+    for i in index..<(index + batch) {
+      let ready = loop.makePromise(of: Void.self)
+      let handler = makeHandler(ready)
+      let source = try SocketAddress(ipAddress: "127.0.0.\(2 + i % max(1, sources))", port: 0)
+      let connect = ClientBootstrap(group: loop)
+        .connectTimeout(.seconds(10))
+        .channelOption(.socketOption(.tcp_nodelay), value: noDelay ? 1 : 0)
+        .bind(to: source)
+        .channelInitializer { channel in
+          channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+        }
+        .connect(host: "127.0.0.1", port: port)
+      connect.whenFailure { ready.fail($0) }
+      let timeout = loop.scheduleTask(in: .seconds(10)) { ready.fail(LoaderError.timeout) }
+      ready.futureResult.whenComplete { _ in timeout.cancel() }
+      pending.append((connect, ready.futureResult))
+    }
+    for (connect, ready) in pending {
+      channels.append(try connect.wait())
+      try ready.wait()
+    }
+    index += batch
+    let now = monotonicNanoseconds()
+    if now - lastReport > 1_000_000_000 || index == count {
+      lastReport = now
+      FileHandle.standardError.write(Data("\(label): \(index)/\(count) open\n".utf8))
+    }
   }
 }

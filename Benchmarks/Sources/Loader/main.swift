@@ -55,6 +55,24 @@ func parseTarget(_ s: String?) -> Target? {
   return Target(port: port, pid: parts.count > 1 ? Int32(parts[1]) : nil)
 }
 
+/// `--server NAME=PORT:PID` options, in order.
+func parseServers(_ specs: [String]) throws -> [(name: String, target: Target)] {
+  try specs.map { spec in
+    let parts = spec.split(separator: "=", maxSplits: 1)
+    guard parts.count == 2, let target = parseTarget(String(parts[1])) else {
+      throw ValidationError("--server NAME=PORT:PID, got \(spec)")
+    }
+    return (String(parts[0]), target)
+  }
+}
+
+/// Pretty, key-sorted JSON in a file (results for the report).
+func writeJSON(_ value: some Encodable, to path: String) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  try encoder.encode(value).write(to: URL(fileURLWithPath: path))
+}
+
 struct Suite: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Run every workload against every server.")
   @Option(help: "quick (about a minute) or full (about 10 minutes).") var profile = "quick"
