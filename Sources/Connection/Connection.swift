@@ -554,18 +554,24 @@ public struct Connection {
       observer.record(
         .bytes(FrameAnnotator.record(for: wire, direction: encoder.direction, allowedRSV: encoder.allowedRSV)))
     }
+    if outbound.readableBytes > 0 && message.frame.readableBytes < Self.gatherThreshold {
+      var frame = message.frame
+      outbound.writeBuffer(&frame)
+    } else {
+      queueByReference(message.frame)
+    }
+  }
+
+  /// Queues `buffer` for the transport as it is, after everything written so far (which is
+  /// sealed first: later frames go into a new buffer).
+  private mutating func queueByReference(_ buffer: ByteBuffer) {
     if outbound.readableBytes > 0 {
-      if message.frame.readableBytes < Self.gatherThreshold {
-        var frame = message.frame
-        outbound.writeBuffer(&frame)
-        return
-      }
       sealed.append(outbound)
       sealedBytes += outbound.readableBytes
       outbound = ByteBuffer()
     }
-    sealed.append(message.frame)
-    sealedBytes += message.frame.readableBytes
+    sealed.append(buffer)
+    sealedBytes += buffer.readableBytes
   }
 
   /// Sends one part of a fragmented text message (§5.4); `isLast` ends the message. Control
@@ -921,10 +927,7 @@ public struct Connection {
     if key == nil && frame.payload.readableBytes >= Self.gatherThreshold {
       encoder.encodeHeader(
         opcode: frame.opcode, fin: frame.fin, rsv: frame.header.rsv, payload: frame.payload, into: &outbound)
-      sealed.append(outbound)
-      sealed.append(frame.payload)
-      sealedBytes += outbound.readableBytes + frame.payload.readableBytes
-      outbound = ByteBuffer()
+      queueByReference(frame.payload)
       return
     }
     encoder.encode(

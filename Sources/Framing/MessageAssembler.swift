@@ -112,28 +112,12 @@ public struct MessageAssembler {
     let count = chunk.count
     let wanted = max(count, min(frameRemaining, Self.maxReservation))
     frameRemaining = max(0, frameRemaining - count)
-    if frame.opcode.isControl {
-      var buffer = control ?? ByteBuffer()
-      control = nil
+    // Over the limit: refused before anything is reserved or copied.
+    if !frame.opcode.isControl { try checkSize(bufferedBytes + count) }
+    try appendPayload { buffer throws(ProtocolError) in
       if buffer.writableBytes < count { buffer.reserveCapacity(minimumWritableBytes: wanted) }
       chunk.unmask(appendingTo: &buffer)
-      control = buffer
-      return
     }
-    let before = bufferedBytes
-    try checkSize(before + count)
-    var buffer = parts ?? ByteBuffer()
-    parts = nil  // `buffer` is now the only reference: written in place
-    if buffer.writableBytes < count { buffer.reserveCapacity(minimumWritableBytes: wanted) }
-    chunk.unmask(appendingTo: &buffer)
-    if isText, count > 0 {
-      let bad = buffer.withUnsafeReadableBytes { utf8.validate(UnsafeRawBufferPointer(rebasing: $0[before...])) }
-      if let bad {
-        utf8.reset()
-        throw ProtocolError(.invalidUTF8(messageOffset: before + bad))
-      }
-    }
-    parts = buffer
   }
 
   /// Payload bytes that `write` appends straight to the message (an extension inflating into

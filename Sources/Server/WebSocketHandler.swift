@@ -225,29 +225,31 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
   }
 
   func send(_ message: WebSocketMessage, promise: EventLoopPromise<Void>) {
-    guard let context, !transportClosing else {
-      return promise.fail(WebSocketError.notOpen("the connection is closed"))
-    }
-    do {
-      switch message {
-      case .text(let text): try connection.send(text: text)
-      case .binary(let bytes): try connection.send(binary: bytes)
-      }
-    } catch {
-      return promise.fail(WebSocketError.notOpen("\(error)"))
-    }
     // Resolve when the bytes are written to the socket: a slow peer slows the sender down (the
     // application awaits each send, so at most one message per task waits in NIO).
-    if let last = writeOutbound(context, keepingLast: true) {
-      context.writeAndFlush(wrapOutboundOut(last), promise: promise)
-    } else {
-      promise.succeed()
+    do {
+      writeNow(try enqueue(message), completing: promise)
+    } catch {
+      promise.fail(error)
     }
-    pump(context)
-    flush(context)
   }
 
   func sendOnEventLoop(_ message: WebSocketMessage) throws(WebSocketError) -> EventLoopFuture<Void>? {
+    let context = try enqueue(message)
+    if context.channel.isWritable && connection.transportStatus().queuedBytes < Self.turnBatchBytes {
+      // Written and flushed with the other sends of this turn (one write for them all).
+      flushAtEndOfTurn(context)
+      return nil
+    }
+    // The peer is not reading, or this turn has queued enough: write now, and wait until this
+    // one has been written (backpressure).
+    let promise = context.eventLoop.makePromise(of: Void.self)
+    writeNow(context, completing: promise)
+    return promise.futureResult
+  }
+
+  /// Hands an application's message to the Connection; the context to write it with.
+  private func enqueue(_ message: WebSocketMessage) throws(WebSocketError) -> ChannelHandlerContext {
     guard let context, !transportClosing else { throw WebSocketError.notOpen("the connection is closed") }
     do {
       switch message {
@@ -257,14 +259,12 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
     } catch {
       throw WebSocketError.notOpen("\(error)")
     }
-    if context.channel.isWritable && connection.transportStatus().queuedBytes < Self.turnBatchBytes {
-      // Written and flushed with the other sends of this turn (one write for them all).
-      flushAtEndOfTurn(context)
-      return nil
-    }
-    // The peer is not reading, or this turn has queued enough: write now, and wait until this
-    // one has been written (backpressure).
-    let promise = context.eventLoop.makePromise(of: Void.self)
+    return context
+  }
+
+  /// Writes and flushes what the Connection has now; `promise` completes when the last of it is
+  /// written to the socket.
+  private func writeNow(_ context: ChannelHandlerContext, completing promise: EventLoopPromise<Void>) {
     if let last = writeOutbound(context, keepingLast: true) {
       context.writeAndFlush(wrapOutboundOut(last), promise: promise)
     } else {
@@ -272,7 +272,6 @@ final class WebSocketHandler: ChannelInboundHandler, WebSocketTransport, NIOSche
     }
     pump(context)
     flush(context)
-    return promise.futureResult
   }
 
   /// Bytes the application's sends may queue in one turn before they are written at once.
