@@ -26,6 +26,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     // Scale-out (`wslab serve --cluster postgres://…`): LISTEN/NOTIFY and queries.
     .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    // Lesson 8 makes its own test certificate (X.509, Ed25519).
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
   ],
   targets: [
     // Sans-IO layers (DESIGN.md): no I/O, no clock, no threads.
@@ -163,6 +166,20 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    .executableTarget(
+      name: "Lesson08",
+      dependencies: [
+        "LessonSupport", "Server", "Connection", "Deflate", "Framing", "Handshake", "Trace",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
+      ],
+      path: "Lessons/08-security",
+      exclude: ["README.md"],
+      swiftSettings: swiftSettings
+    ),
+
     .testTarget(name: "TraceTests", dependencies: ["Trace"], swiftSettings: swiftSettings),
     .testTarget(
       name: "DeflateReaderTests", dependencies: ["DeflateReader", "Trace", "CZlib"], swiftSettings: swiftSettings),
@@ -202,7 +219,8 @@ let package = Package(
     .testTarget(
       name: "LessonTests",
       dependencies: [
-        "Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06", "Lesson07", "wslab", "Trace",
+        "Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06", "Lesson07", "Lesson08", "wslab",
+        "Trace",
       ],
       resources: [.copy("Golden")],
       swiftSettings: swiftSettings

@@ -33,6 +33,9 @@ public enum LessonNavigation {
     Entry(
       number: 7, slug: "07-scale-out", title: "when one server is not enough",
       summary: "Three servers share a chat room through PostgreSQL: LISTEN/NOTIFY, catch-up, 1012 and backoff."),
+    Entry(
+      number: 8, slug: "08-security", title: "security",
+      summary: "What the wire sees of wss://, Origin and hijacking, why clients mask, limits, and authentication."),
   ]
 
   /// Index and neighbours of lesson `number`.

@@ -58,6 +58,8 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case unsupportedVersion(String)
     /// The server's origin policy refused this Origin (nil: no Origin header field).
     case originRejected(String?)
+    /// The server's authorizer refused the request's credentials (the reason it gave).
+    case unauthorized(String)
     /// A Sec-WebSocket-Protocol element that is not a token.
     case invalidSubprotocol(String)
     /// A Sec-WebSocket-Extensions value that does not follow RFC 6455 §9.1: the value, the
@@ -107,6 +109,7 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case .httpVersionNotSupported: return 505  // RFC 9110 §15.6.6
     case .missingVersion, .unsupportedVersion: return 426  // RFC 6455 §4.4
     case .originRejected: return 403  // RFC 6455 §4.2.2 item 4
+    case .unauthorized: return 401  // RFC 9110 §15.5.2
     case .malformedRequestLine, .malformedStatusLine, .obsoleteLineFolding, .missingColon,
       .whitespaceBeforeColon, .invalidHeaderName, .invalidHeaderValue, .methodNotGET,
       .httpVersionTooOld, .missingHost, .emptyHost, .duplicateHeader, .missingUpgrade, .upgradeNotWebSocket,
@@ -148,6 +151,7 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
     case .missingKey, .invalidKey: return "RFC 6455 §4.2.1 item 5"
     case .missingVersion, .unsupportedVersion: return "RFC 6455 §4.2.1 item 6, §4.4"
     case .originRejected: return "RFC 6455 §4.2.2 item 4, §10.2"
+    case .unauthorized: return "RFC 6455 §10.5, RFC 9110 §15.5.2"
     case .invalidSubprotocol: return "RFC 6455 §11.3.4"
     case .malformedExtensionHeader: return "RFC 6455 §9.1"
     case .unexpectedStatus: return "RFC 6455 §4.1, client step 1"
@@ -223,6 +227,8 @@ public struct HandshakeError: Error, Equatable, Sendable, CustomStringConvertibl
       return "expected \"Sec-WebSocket-Version: 13\", got \(quote(found))"
     case .originRejected(let origin):
       return "the origin policy refused " + (origin.map { "Origin " + quote($0) } ?? "a request without Origin")
+    case .unauthorized(let reason):
+      return "the server needs credentials in the handshake: " + reason
     case .invalidSubprotocol(let element):
       return "expected Sec-WebSocket-Protocol elements to be tokens, got \(quote(element))"
     case .malformedExtensionHeader(let value, let position, let reason):

@@ -130,6 +130,7 @@ public enum HandshakeTrace {
     switch status {
     case 101: section = "RFC 6455 §4.2.2"
     case 400: section = "RFC 6455 §4.2.1"
+    case 401: section = "RFC 6455 §10.5"
     case 403: section = "RFC 6455 §4.2.2, §10.2"
     case 426: section = "RFC 6455 §4.2.2, §4.4"
     default: section = "RFC 6455 §4.1"
@@ -220,6 +221,14 @@ public enum HandshakeTrace {
       return ("the body's media type", "RFC 9110 §8.3")
     case "cache-control":
       return ("no-store: caches must not keep this response", "RFC 9111 §5.2")
+    case "cookie":
+      return ("the browser's cookies for this server: sent whichever page opened the socket", "RFC 6265 §5.4")
+    case "authorization":
+      return ("credentials for the server; a browser's WebSocket API cannot set it", "RFC 9110 §11.6.2")
+    case "www-authenticate":
+      return ("the way to authenticate (a 401 must name one)", "RFC 9110 §11.6.1")
+    case "retry-after":
+      return ("seconds to wait before trying again", "RFC 9110 §10.2.3")
     default:
       return ("not used by the WebSocket handshake", nil)
     }

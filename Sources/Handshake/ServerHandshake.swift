@@ -11,6 +11,11 @@ public struct ServerHandshakePolicy: Sendable {
   /// Decides whether an `Origin` (nil when the request has none) may connect; `false` gets 403.
   /// With no policy every origin is accepted.
   public var originPolicy: (@Sendable (String?) -> Bool)?
+  /// Decides whether the request carries valid credentials (a token, a session cookie): returns
+  /// nil to let it in, or the reason for a `401 Unauthorized`. RFC 6455 §10.5 leaves client
+  /// authentication to whatever a plain HTTP server would use; this is where a server checks it,
+  /// before it answers 101 and commits a connection. With no authorizer every request may connect.
+  public var authorizer: (@Sendable (HTTPRequestHead) -> String?)?
   /// Given the client's extension offers, returns the elements to put in the response's
   /// `Sec-WebSocket-Extensions`, such as `permessage-deflate; server_no_context_takeover`. With no
   /// negotiator no extension is accepted. (The Connection layer sets one from its extension
@@ -22,12 +27,14 @@ public struct ServerHandshakePolicy: Sendable {
   public init(
     maxHeadBytes: Int = 8192, subprotocols: [String] = [],
     originPolicy: (@Sendable (String?) -> Bool)? = nil,
+    authorizer: (@Sendable (HTTPRequestHead) -> String?)? = nil,
     extensionNegotiator: (@Sendable ([ExtensionOffer]) -> [ExtensionOffer])? = nil,
     extraResponseHeaders: HTTPHeaders = HTTPHeaders()
   ) {
     self.maxHeadBytes = maxHeadBytes
     self.subprotocols = subprotocols
     self.originPolicy = originPolicy
+    self.authorizer = authorizer
     self.extensionNegotiator = extensionNegotiator
     self.extraResponseHeaders = extraResponseHeaders
   }
@@ -77,6 +84,10 @@ public struct HandshakeRejection: Sendable, Equatable {
       headers.append(name: "Upgrade", value: "websocket")
       headers.append(name: "Sec-WebSocket-Version", value: "13")
     } else {
+      if status == 401 {
+        // RFC 9110 §11.6.1: a 401 names the scheme to authenticate with (RFC 6750 §3: Bearer).
+        headers.append(name: "WWW-Authenticate", value: "Bearer realm=\"wslab\"")
+      }
       headers.append(name: "Connection", value: "close")
     }
     var bytes = Array("HTTP/1.1 \(status) \(HTTPSyntax.reasonPhrase(status))\r\n".utf8)
@@ -204,6 +215,10 @@ public struct ServerHandshake {
     let origin = try once("Origin")
     if let originPolicy = policy.originPolicy, !originPolicy(origin) {
       throw fail(.originRejected(origin))
+    }
+    // §10.5: credentials are checked like any HTTP request's, before the 101.
+    if let authorizer = policy.authorizer, let reason = authorizer(request) {
+      throw fail(.unauthorized(reason))
     }
     // Item 8: subprotocols; the first of the server's that the client offered.
     let offeredProtocols = headers.tokens("Sec-WebSocket-Protocol")

@@ -16,8 +16,18 @@ import Trace
 public final class CaptureFile: @unchecked Sendable {
   private let lock = NIOLock()
   private var capture = PcapNGCapture()
-  private let file: UnsafeMutablePointer<FILE>
+  /// nil: a capture in memory (``memory()``).
+  private let file: UnsafeMutablePointer<FILE>?
   private var nextID = 0
+  private var kept: [Segment] = []
+
+  /// Bytes one side of a captured connection sent, as one read or write saw them.
+  public struct Segment: Sendable, Equatable {
+    /// The capture's number for the connection, from 1 in the order they opened.
+    public var connection: Int
+    public var from: Role
+    public var bytes: [UInt8]
+  }
 
   /// Creates (or truncates) `path`.
   public init(path: String) throws {
@@ -28,8 +38,30 @@ public final class CaptureFile: @unchecked Sendable {
     lock.withLock { flush() }
   }
 
+  private init() {
+    self.file = nil
+  }
+
+  /// A capture kept in memory: what an observer on the wire would see (lesson 8 shows the TLS
+  /// records of a wss:// connection), read with ``takeSegments()`` and ``takeBytes()``.
+  public static func memory() -> CaptureFile { CaptureFile() }
+
+  /// The segments captured since the last call, in the order they were read or written (memory
+  /// captures only; a file capture returns none).
+  public func takeSegments() -> [Segment] {
+    lock.withLock {
+      defer { kept.removeAll() }
+      return kept
+    }
+  }
+
+  /// The pcapng bytes of a memory capture so far (a file capture has written them to its file).
+  public func takeBytes() -> [UInt8] {
+    lock.withLock { capture.takeBytes() }
+  }
+
   deinit {
-    fclose(file)
+    if let file { fclose(file) }
   }
 
   /// A number for a new connection (the capture's own, one TCP stream each).
@@ -51,6 +83,10 @@ public final class CaptureFile: @unchecked Sendable {
   func send(_ id: Int, from side: PcapNGCapture.Side, _ bytes: ByteBuffer) {
     lock.withLock {
       capture.send(id, from: side, bytes.readableBytesView, at: Self.now())
+      if file == nil {
+        kept.append(
+          Segment(connection: id, from: side == .client ? .client : .server, bytes: Array(bytes.readableBytesView)))
+      }
       flush()
     }
   }
@@ -64,6 +100,7 @@ public final class CaptureFile: @unchecked Sendable {
 
   /// Appends what the capture gained to the file (under the lock).
   private func flush() {
+    guard let file else { return }
     let bytes = capture.takeBytes()
     guard !bytes.isEmpty else { return }
     _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }

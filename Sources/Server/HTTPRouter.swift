@@ -103,6 +103,7 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
       let allowed = Set(configuration.allowedOrigins)
       policy.originPolicy = { origin in origin.map { allowed.contains($0) } ?? false }
     }
+    policy.authorizer = configuration.authorizer
     var connectionConfiguration = configuration.connectionConfiguration()
     // With the async API messages go to application code on another task: a violation waits until
     // it has answered the ones it already took.

@@ -1,5 +1,6 @@
 import Connection
 import Deflate
+import Handshake
 import NIOCore
 
 /// What the server does with messages.
@@ -27,6 +28,9 @@ public struct ServerConfiguration: Sendable {
   public var subprotocols: [String] = []
   /// Origins allowed to connect (exact match); empty: any. Others get 403.
   public var allowedOrigins: [String] = []
+  /// Checks a WebSocket request's credentials before the 101: nil lets it in, a reason answers
+  /// `401 Unauthorized` (RFC 6455 §10.5). nil: no credentials needed. See ``tokenAuthorizer(_:)``.
+  public var authorizer: (@Sendable (HTTPRequestHead) -> String?)?
   /// Connections beyond this get `503 Service Unavailable`.
   public var maxConnections: Int = 10_000
   public var maxFrameSize: Int = 16 << 20
@@ -74,5 +78,44 @@ public struct ServerConfiguration: Sendable {
       role: .server, maxFrameSize: maxFrameSize, maxMessageSize: maxMessageSize, maxQueuedBytes: maxQueuedBytes,
       keepaliveInterval: keepaliveInterval, idleTimeout: idleTimeout, closeTimeout: closeTimeout,
       handshakeTimeout: handshakeTimeout, deflate: deflate)
+  }
+}
+
+extension ServerConfiguration {
+  /// The name of the cookie ``tokenAuthorizer(_:)`` reads.
+  public static let tokenCookie = "wslab_token"
+
+  /// `wslab serve --auth-token TOKEN`: a request gets in with `Authorization: Bearer TOKEN` (what
+  /// a program sends) or the cookie `wslab_token=TOKEN` (what a browser sends: its WebSocket API
+  /// cannot set headers, but it sends the cookies of the server's site). The comparison takes the
+  /// same time wherever the first difference is.
+  public static func tokenAuthorizer(_ token: String) -> @Sendable (HTTPRequestHead) -> String? {
+    let expected = Array(token.utf8)
+    @Sendable func matches(_ candidate: Substring) -> Bool {
+      let bytes = Array(candidate.utf8)
+      var difference = UInt8(bytes.count == expected.count ? 0 : 1)
+      for i in 0..<expected.count { difference |= expected[i] ^ (i < bytes.count ? bytes[i] : 0) }
+      return difference == 0
+    }
+    return { request in
+      var offered = false
+      for value in request.headers.values("Authorization") {
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { continue }
+        offered = true
+        if matches(parts[1].drop { $0 == " " }) { return nil }
+      }
+      for value in request.headers.values("Cookie") {
+        for pair in value.split(separator: ";") {
+          let trimmed = pair.drop { $0 == " " }
+          guard trimmed.hasPrefix(tokenCookie + "=") else { continue }
+          offered = true
+          if matches(trimmed.dropFirst(tokenCookie.count + 1)) { return nil }
+        }
+      }
+      return offered
+        ? "the token does not match"
+        : "send Authorization: Bearer TOKEN or the cookie \(tokenCookie)=TOKEN"
+    }
   }
 }

@@ -22,6 +22,9 @@ public struct ClientConfiguration: Sendable {
   public var closeTimeout: Duration = .seconds(5)
   /// Verify the server's certificate for wss:// (off: `--insecure`, for test certificates).
   public var verifiesCertificate = true
+  /// A PEM file of certificates to trust for wss:// instead of the system's (`--cacert`): a
+  /// private test certificate, verified properly (host name included) rather than not at all.
+  public var trustedCertificatesPath: String?
   public var trace: TraceSink?
   /// `--pcap`: the connection's bytes (TLS records for wss://) as a pcapng capture.
   public var capture: CaptureFile?
@@ -112,6 +115,13 @@ public enum WebSocketClient {
     if target.secure {
       var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
       if !configuration.verifiesCertificate { tlsConfiguration.certificateVerification = .none }
+      if let path = configuration.trustedCertificatesPath { tlsConfiguration.trustRoots = .file(path) }
+      // BoringSSL's defaults, and Ed25519 (RFC 8446 §4.2.3), which it signs with but does not
+      // accept unless asked to: lesson 8's deterministic test certificate uses it.
+      tlsConfiguration.verifySignatureAlgorithms = [
+        .ecdsaSecp256R1Sha256, .rsaPssRsaeSha256, .rsaPkcs1Sha256, .ecdsaSecp384R1Sha384, .rsaPssRsaeSha384,
+        .rsaPkcs1Sha384, .rsaPssRsaeSha512, .rsaPkcs1Sha512, .ed25519,
+      ]
       if let keyLog = configuration.keyLog { tlsConfiguration.keyLogCallback = { keyLog.write($0) } }
       tlsContext = try NIOSSLContext(configuration: tlsConfiguration)
     }

@@ -51,6 +51,8 @@ struct Connect: AsyncParsableCommand {
   @Option(help: "With --reconnect: the longest wait between attempts, in seconds.") var reconnectMax = 10.0
   @Option(help: "Seconds to wait for each reply.") var timeout = 10.0
   @Flag(help: "Do not verify the server certificate (test certificates).") var insecure = false
+  @Option(help: "Trust the certificates in this PEM file for wss:// (a test certificate, still verified).")
+  var cacert: String?
   @Flag(help: "Use HTTP long polling instead of WebSocket.") var longPoll = false
   @Flag(help: "Echo every received message back (same kind) until the server closes.") var echo = false
   @Flag(help: "Run every case of the Autobahn|Testsuite fuzzing server at URL (ws://HOST:PORT) as an echo client.")
@@ -66,6 +68,7 @@ struct Connect: AsyncParsableCommand {
     config.subprotocols = subprotocol
     config.origin = origin
     config.verifiesCertificate = !insecure
+    config.trustedCertificatesPath = cacert
     config.trace = sink
     do {
       config.capture = try pcap.map { try CaptureFile(path: $0) }

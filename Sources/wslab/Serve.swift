@@ -32,6 +32,10 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Write the TLS session keys (NSS key log format), so Wireshark can decrypt a wss:// capture.")
   var keylog: String?
   @Option(help: "Allow this Origin (repeat for several); others get 403. Default: any.") var allowOrigin: [String] = []
+  @Option(
+    help:
+      "Require this token in the handshake: Authorization: Bearer TOKEN, or the cookie wslab_token=TOKEN (401 otherwise)."
+  ) var authToken: String?
   @Option(help: "Offer this subprotocol (repeat; server preference order).") var subprotocol: [String] = []
   @Option(help: "Maximum simultaneous connections (503 beyond).") var maxConnections = 10_000
   @Option(help: "Maximum frame size in bytes (1009 beyond).") var maxFrameSize = 16 << 20
@@ -69,6 +73,7 @@ struct Serve: AsyncParsableCommand {
     config.tlsCertificatePath = tlsCert
     config.tlsPrivateKeyPath = tlsKey
     config.allowedOrigins = allowOrigin
+    config.authorizer = authToken.map(ServerConfiguration.tokenAuthorizer)
     config.subprotocols = subprotocol
     config.maxConnections = maxConnections
     config.maxFrameSize = maxFrameSize

@@ -204,6 +204,23 @@ final class ServerHandshakeTests: XCTestCase {
       kind: .originRejected("https://evil.example"), policy: onlyExample)
     check(request(), status: 403, kind: .originRejected(nil), policy: onlyExample)
     XCTAssertNotNil(accepted(serverResult(request([("Origin", "https://example.com")]), policy: onlyExample)))
+    // §10.5: the authorizer sees the whole request; a refusal is 401 naming the Bearer scheme.
+    let tokenOnly = ServerHandshakePolicy(authorizer: {
+      $0.headers.first("Authorization") == "Bearer t0ken" ? nil : "no token"
+    })
+    check(request(), status: 401, kind: .unauthorized("no token"), policy: tokenOnly)
+    check(request([("Authorization", "Bearer wrong")]), status: 401, kind: .unauthorized("no token"), policy: tokenOnly)
+    let unauthorized = rejection(serverResult(request(), policy: tokenOnly)).map { text($0.responseBytes) } ?? ""
+    XCTAssertTrue(unauthorized.hasPrefix("HTTP/1.1 401 Unauthorized\r\n"), unauthorized)
+    XCTAssertTrue(unauthorized.contains("\r\nWWW-Authenticate: Bearer realm=\"wslab\"\r\n"), unauthorized)
+    XCTAssertTrue(unauthorized.hasSuffix("no token (RFC 6455 §10.5, RFC 9110 §15.5.2)\n"), unauthorized)
+    XCTAssertNotNil(accepted(serverResult(request([("Authorization", "Bearer t0ken")]), policy: tokenOnly)))
+    // The Origin is checked first: a foreign page gets 403 whatever it carries.
+    var both = tokenOnly
+    both.originPolicy = { $0 == "https://example.com" }
+    check(
+      request([("Origin", "https://evil.example"), ("Authorization", "Bearer t0ken")]), status: 403,
+      kind: .originRejected("https://evil.example"), policy: both)
     check(
       request([("Sec-WebSocket-Extensions", "permessage-deflate; =1")]), status: 400,
       kind: .malformedExtensionHeader(

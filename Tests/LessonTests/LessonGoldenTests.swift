@@ -78,6 +78,9 @@ final class LessonGoldenTests: XCTestCase {
   /// Three servers and PostgreSQL (started by the lesson): ports, the database's port and the
   /// random reconnect delay are masked by the lesson itself.
   func testLesson07ScaleOut() throws { try assertMatchesGolden("Lesson07", "07-scale-out") }
+  /// Real servers on 127.0.0.1, wss:// with the lesson's own certificate: TLS lengths are fixed,
+  /// ciphertext is never shown.
+  func testLesson08Security() throws { try assertMatchesGolden("Lesson08", "08-security") }
 
   /// Measures live: times and memory vary, so they are masked (and column padding with them);
   /// every byte count and every sentence must still match.
@@ -106,6 +109,7 @@ final class LessonGoldenTests: XCTestCase {
     let pages = [
       ("Lesson01", "01-handshake"), ("Lesson02", "02-framing"), ("Lesson03", "03-connection"),
       ("Lesson04", "04-deflate"), ("Lesson05", "05-server"), ("Lesson07", "07-scale-out"),
+      ("Lesson08", "08-security"),
     ]
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wslab-html-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -145,6 +149,7 @@ final class LessonGoldenTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: dir) }
     let slugs = [
       "01-handshake", "02-framing", "03-connection", "04-deflate", "05-server", "06-vs-long-polling", "07-scale-out",
+      "08-security",
     ]
     for (lesson, slug) in zip(Self.lessons, slugs) {
       let path = dir.appendingPathComponent(slug + ".md").path
@@ -166,7 +171,9 @@ final class LessonGoldenTests: XCTestCase {
     }
   }
 
-  static let lessons = ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06", "Lesson07"]
+  static let lessons = [
+    "Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06", "Lesson07", "Lesson08",
+  ]
 
   /// Lines wider than `limit` terminal columns (East Asian wide characters count two).
   func overWide(_ text: String, limit: Int) -> [String] {
@@ -198,7 +205,8 @@ final class LessonGoldenTests: XCTestCase {
 
   /// Plain output never contains escape sequences, and the output does not depend on the run.
   func testLessonsArePlainWhenNotATerminalAndDeterministic() throws {
-    for lesson in ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson07"] {  // 06 measures live
+    // Lesson 6 measures live.
+    for lesson in ["Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson07", "Lesson08"] {
       let (first, _) = try run(lesson, arguments: [])
       let (second, _) = try run(lesson, arguments: [])
       XCTAssertFalse(first.contains("\u{1b}["), "\(lesson) printed ANSI escapes to a pipe")

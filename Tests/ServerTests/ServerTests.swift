@@ -147,6 +147,36 @@ final class ServerTests: XCTestCase {
     try await server.shutdown()
   }
 
+  /// `wslab serve --auth-token`: 401 with WWW-Authenticate without the token, in, with it as a
+  /// Bearer header or as the wslab_token cookie; a wrong token is refused the same way.
+  func testAuthTokenGets401UnlessTheHandshakeCarriesIt() async throws {
+    let (server, port) = try await startServer { $0.authorizer = ServerConfiguration.tokenAuthorizer("s3cr3t") }
+    for extra in ["", "Authorization: Bearer s3cr3u\r\n", "Cookie: a=1; wslab_token=s3cr3\r\n"] {
+      let raw = try await RawClient(port: port)
+      try await raw.send(upgradeRequest(port: port, extra: extra))
+      let closed = await raw.wait { $0.isClosed }
+      XCTAssertTrue(closed, extra)
+      XCTAssertTrue(raw.text.hasPrefix("HTTP/1.1 401 Unauthorized\r\n"), raw.text)
+      XCTAssertTrue(raw.text.contains("\r\nWWW-Authenticate: Bearer realm=\"wslab\"\r\n"), raw.text)
+      XCTAssertTrue(
+        raw.text.contains(extra.isEmpty ? "send Authorization: Bearer TOKEN" : "the token does not match"), raw.text)
+    }
+    for header in [("Authorization", "Bearer s3cr3t"), ("Cookie", "theme=dark; wslab_token=s3cr3t")] {
+      var config = ClientConfiguration()
+      config.headers = [header]
+      let socket = try await WebSocketClient.connect(to: "ws://127.0.0.1:\(port)/", configuration: config)
+      try await socket.send(text: "in")
+      var reply: String?
+      for try await message in socket.messages {
+        if case .text(let text) = message { reply = text }
+        break
+      }
+      XCTAssertEqual(reply, "in", "\(header)")
+      _ = try await socket.close()
+    }
+    try await server.shutdown()
+  }
+
   func testSlowReaderIsClosedNotBufferedForever() async throws {
     // Chat: the talker's messages go to the other member of the room only.
     let (server, port) = try await startServer {

@@ -199,8 +199,8 @@ def main():
     if args.screenshots:
         os.makedirs(args.screenshots, exist_ok=True)
     pages = sorted(f for f in os.listdir(args.site) if f.endswith(".html") and f != "index.html")
-    report.check("the site has an index and seven lesson pages",
-                 os.path.exists(os.path.join(args.site, "index.html")) and len(pages) >= 7, f"pages: {pages}")
+    report.check("the site has an index and eight lesson pages",
+                 os.path.exists(os.path.join(args.site, "index.html")) and len(pages) >= 8, f"pages: {pages}")
     driver = None
     try:
         driver = make_driver()
