@@ -77,10 +77,20 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // The exercises of every lesson, with answers the codec computes when `wslab check` runs.
+    .target(
+      name: "Workshop",
+      dependencies: [
+        "Server", "Connection", "Deflate", "DeflateReader", "Framing", "Handshake", "Trace",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "wslab",
       dependencies: [
-        "Server", "Connection", "Deflate", "Trace",
+        "Server", "Connection", "Deflate", "Trace", "Workshop",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -91,7 +101,7 @@ let package = Package(
     // Shared helpers for the lesson executables (headings, prose, pauses, colour choice).
     .target(
       name: "LessonSupport",
-      dependencies: ["Trace"],
+      dependencies: ["Trace", "Workshop"],
       path: "Lessons/Support",
       swiftSettings: swiftSettings
     ),
@@ -181,6 +191,7 @@ let package = Package(
     ),
 
     .testTarget(name: "TraceTests", dependencies: ["Trace"], swiftSettings: swiftSettings),
+    .testTarget(name: "WorkshopTests", dependencies: ["Workshop"], swiftSettings: swiftSettings),
     .testTarget(
       name: "DeflateReaderTests", dependencies: ["DeflateReader", "Trace", "CZlib"], swiftSettings: swiftSettings),
     .testTarget(

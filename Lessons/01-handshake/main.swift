@@ -297,7 +297,7 @@ lesson.exercises([
     """
     Compute the accept value for the seeded key of section 2 (\(seededClient.key)) with a shell: \
     `printf '%s' 'KEY258EAFA5-E914-47DA-95CA-C5AB0DC85B11' | openssl sha1 -binary | base64`. \
-    Does it match WebSocketAccept.value(forKey:)?
+    What is it, and does it match WebSocketAccept.value(forKey:)?
     """,
     answer: """
       Yes: both give \(seededAccept). The key is hashed as the 24 characters of base64 text, \
@@ -321,11 +321,12 @@ lesson.exercises([
   Exercise(
     """
     The server's first frame can arrive in the same read as the 101 response. What would go \
-    wrong in a client that threw away everything after the empty line?
+    wrong in a client that threw away everything after the empty line? In section 7's read, \
+    how many bytes follow the head?
     """,
     answer: """
-      It would lose the frames that came with the head: in section 7, the server's "Hello" \
-      (81 05 48 65 6c 6c 6f). Worse, when a read ends inside a frame, the decoder would start \
+      It would lose the frames that came with the head: in section 7, the 7 bytes of the \
+      server's "Hello" (81 05 48 65 6c 6c 6f). Worse, when a read ends inside a frame, the decoder would start \
       in the middle of it and take payload bytes for a header, and fail the connection (or \
       misread every later frame). The parser hands the bytes after the head to the frame \
       decoder untouched for that reason.

@@ -372,8 +372,8 @@ lesson.exercises([
   Exercise(
     """
     Section 7 flipped the header bits. Flip the bits of the masking key instead (bits 16-47): \
-    why does the top bit of each key byte give 1007, while every other key bit just changes a \
-    letter of the message?
+    why does the top bit of each key byte give a close code, while every other key bit just \
+    changes a letter of the message? Which close code does flipping bit 16 earn?
     """,
     answer: """
       A key bit flips the same bit of every fourth unmasked byte. "Hello" is ASCII, whose bytes \
@@ -385,7 +385,7 @@ lesson.exercises([
   Exercise(
     """
     Split the fragmented stream of section 5 at other points (two chunks, or 3 bytes at a time). \
-    Does the output change? Why not?
+    Does the output change? Why not? What text does the server deliver from it?
     """,
     answer: """
       No. The decoder keeps its place (in a header, or in a payload with the bytes still to come \
@@ -394,7 +394,10 @@ lesson.exercises([
       vector split at every point and one byte at a time.
       """),
   Exercise(
-    "Why may a ping appear between two fragments of a message, but a text frame may not?",
+    """
+    Why may a ping appear between two fragments of a message, but a text frame may not? Which \
+    close code does a text frame there earn?
+    """,
     answer: """
       Control frames may be injected in the middle of a fragmented message (§5.4), so that a long \
       message never holds up a ping, a pong or a close. A data frame would start a second \

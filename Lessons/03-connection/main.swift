@@ -346,11 +346,12 @@ lesson.exercises([
   Exercise(
     """
     In section 5, what would happen if the server processed the frame after the bad one? Find \
-    the line in Connection.swift that stops it.
+    the line in Connection.swift that stops it. How many messages does a server deliver from a \
+    frame with RSV1 set (no extension negotiated) followed by a valid masked "Hello"?
     """,
     answer: """
-      It would act on bytes from a peer that already broke the protocol: deliver a message after \
-      failing the connection, or read payload bytes as a header. §7.1.7 says to stop processing \
+      None. Otherwise it would act on bytes from a peer that already broke the protocol: deliver \
+      a message after failing the connection, or read payload bytes as a header. §7.1.7 says to stop processing \
       input. In Sources/Connection/Connection.swift, receive(_:) drops every byte in the holding \
       and closed phases (`case .holding, .closed:`), and FrameDecoder stays failed after its \
       first error.

@@ -414,7 +414,7 @@ lesson.exercises([
   Exercise(
     """
     Run section 5 with `DeflateOptions(compressionLevel: 1)` and with 9. How much do the totals \
-    change?
+    change? Give both totals with context takeover.
     """,
     answer: """
       Hardly: \(levelText) (payload bytes). Short messages give the compressor little to choose \
@@ -422,8 +422,8 @@ lesson.exercises([
       """),
   Exercise(
     """
-    Why must a client that offered `server_max_window_bits=10` fail the connection when the \
-    server answers with `server_max_window_bits=12`?
+    A client offered `server_max_window_bits=10` and the server answers with \
+    `server_max_window_bits=12`. May the client accept? Why must it fail the connection?
     """,
     answer: """
       The client sized its inflater for a 1 KiB window (2^10), but the server announces it may \

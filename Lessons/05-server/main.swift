@@ -199,10 +199,12 @@ lesson.exercises([
   Exercise(
     """
     Run `wslab serve --mode chat --trace` and connect two `wslab connect ws://127.0.0.1:9001/lobby` \
-    in other terminals; type in one. Find your messages in the trace.
+    in other terminals; type in one. Find your messages in the trace. How many bytes is the \
+    frame the server sends on for an 8-byte message such as "hi, room"?
     """,
     answer: """
-      Each message shows up twice, as in section 2: the frame your client sent, on its \
+      Each message shows up twice, as in section 2 (the frame sent on is \(checkedAnswer("5.1")) \
+      bytes: 2 of header, 8 of payload, no mask): the frame your client sent, on its \
       connection ([c1], client → server, masked, with the payload unmasked in the annotation), \
       and the frame the server sent on to the other member ([c2], server → client, unmasked). \
       Your own client gets nothing back: chat mode sends a message to the others in the room.
@@ -223,13 +225,16 @@ lesson.exercises([
   Exercise(
     """
     Run `wslab connect --long-poll http://127.0.0.1:9001 --trace --send hello`. Which headers \
-    could the client leave out, and which could it not?
+    could the client leave out, and which could it not? And how many bytes does "hello" take as \
+    one client frame?
     """,
     answer: """
       Only Content-Type: the server treats the body as bytes whatever it says. Host is required \
       in every HTTP/1.1 request (RFC 9112 §3.2), and Content-Length tells the server where the \
       body of the POST ends (RFC 9112 §6.2). A browser would add many more (User-Agent, Accept, \
-      cookies) to every request: the cost section 6 measured, and lesson 6 again.
+      cookies) to every request: the cost section 6 measured, and lesson 6 again. As a client \
+      frame "hello" takes \(checkedAnswer("5.3")) bytes: 2 of header, 4 of masking key, 5 of \
+      payload.
       """,
     check: "wslab connect --long-poll http://127.0.0.1:9001 --trace --send hello"),
 ])

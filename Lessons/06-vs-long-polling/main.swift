@@ -247,9 +247,14 @@ lesson.box(
 
 lesson.exercises([
   Exercise(
-    "Run `make bench-quick` and compare its WebSocket and long-polling rows with this lesson's.",
+    """
+    Run `make bench-quick` and compare its WebSocket and long-polling rows with this lesson's. \
+    How many bytes does one echo of the lesson's 26-byte JSON take over a WebSocket, both \
+    frames together?
+    """,
     answer: """
-      The benchmark runs many connections at once, with the server alone on one core and the \
+      \(checkedAnswer("6.1")) bytes for the WebSocket echo (a masked client frame and an unmasked \
+      server frame). The benchmark runs many connections at once, with the server alone on one core and the \
       loader on the other, so its absolute figures differ from this lesson's one-client ping-pong \
       in one process. Compare ratios measured in the same run: long polling costs several times \
       the server CPU per small message in both, and the gap shrinks for large messages.
@@ -258,22 +263,31 @@ lesson.exercises([
   Exercise(
     """
     Send messages from two tasks at once over long polling (section 3). What happens to p99, \
-    and why?
+    and why? Over a WebSocket the two messages go out as two client frames: how many bytes \
+    together?
     """,
     answer: """
       p99 grows much more than p50. A message can be delivered only while a GET is waiting: one \
       that arrives while the client is between two GETs waits for the next one, and each GET \
       returns one message, so the two tasks' messages queue behind each other (head-of-line \
-      waiting). Over a WebSocket both just travel as frames.
+      waiting). Over a WebSocket both just travel as frames. \
+      The two WebSocket frames take \(checkedAnswer("6.2")) bytes together, sent at once.
       """),
   Exercise(
-    "Which of this lesson's rows would change with permessage-deflate on, and which would not?",
+    """
+    Which of this lesson's rows would change with permessage-deflate on, and which would not? \
+    How many payload bytes does the JSON compress to the first time, and the second time with \
+    context takeover?
+    """,
     answer: """
       The WebSocket bytes would change: the 26-byte JSON barely compresses alone, but with \
       context takeover a repeated message shrinks to a few bytes, and the 256 KiB of "a" to a \
       few hundred; the times change a little (compression costs CPU, fewer bytes cost less to \
       move). The long-polling rows would not: WSLab's long polling does not compress (no \
-      Content-Encoding), and HTTP never compresses headers in HTTP/1.1.
+      Content-Encoding), and HTTP never compresses headers in HTTP/1.1. \
+      Compressed, the JSON takes \(checkedAnswer("6.3").split(separator: " ").first ?? "?") \
+      bytes of payload the first time and \(checkedAnswer("6.3").split(separator: " ").last ?? "?") \
+      the second.
       """),
 ])
 lesson.finish(next: "lesson 7, when one server is not enough: three servers share a room.")

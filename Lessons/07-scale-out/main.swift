@@ -411,7 +411,8 @@ lesson.exercises([
     Start PostgreSQL (scripts/postgres.sh start /tmp/pg prints a URL), then two servers: \
     `wslab serve --mode chat --port 9001 --cluster URL --node a --trace` and the same with \
     --port 9002 --node b. Connect `wslab connect ws://127.0.0.1:9001/r` and \
-    `wslab connect ws://127.0.0.1:9002/r` and type. Which node's trace shows the INSERT?
+    `wslab connect ws://127.0.0.1:9002/r` and type. Which node's trace shows the INSERT? How \
+    many bytes is the NOTIFY payload for "hi" from node a's connection 1 to /r, as row 1?
     """,
     answer: """
       Only the node your typing client is connected to: it writes the row and notifies \
@@ -419,7 +420,9 @@ lesson.exercises([
       Both nodes then \
       show the notification arriving ("PostgreSQL → NOTIFY id N from a c1 … → M member(s) \
       here"): 0 members on the sender's node (it does not echo to the sender), 1 on the other, \
-      which sends the frame on.
+      which sends the frame on. \
+      For "hi" from node a's connection 1 to /r as row 1 the payload is \
+      \(checkedAnswer("7.1")) bytes: "1 a 1 text /r 2", a newline, and "hi".
       """,
     check: "wslab serve --mode chat --cluster URL --trace"),
   Exercise(
@@ -436,13 +439,15 @@ lesson.exercises([
   Exercise(
     """
     Stop one of your two servers with `kill -TERM PID` while `wslab connect --reconnect \
-    ws://127.0.0.1:9002/r` is connected to it, then start it again. What does the client print?
+    ws://127.0.0.1:9002/r` is connected to it, then start it again. What does the client print, \
+    and with which close code does it start?
     """,
     answer: """
       "closed: 1012 service restart \\"server restarting\\"", then "reconnecting in … ms \
       (attempt 1)", a "connection refused" line per attempt while the server is down (each \
       wait longer, with jitter), and "connected to ws://127.0.0.1:9002/r" once it is back; \
-      messages typed meanwhile are sent then.
+      messages typed meanwhile are sent then. \
+      The code is \(checkedAnswer("7.3")): the server was told to restart (SIGTERM), not to go away.
       """,
     check: "wslab connect --reconnect ws://127.0.0.1:9002/r"),
 ])

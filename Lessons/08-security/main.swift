@@ -612,8 +612,7 @@ lesson.exercises([
       type (1 byte) and the 16-byte authentication tag: a body of 24 bytes, so the length field \
       says 24 and the record is 29 bytes with its 5-byte header. An observer cannot read \
       "hello", but can tell a 5-byte message went by.
-      """,
-    check: "wslab check tls-record-length 29"),
+      """),
   Exercise(
     """
     Start `wslab serve --allow-origin https://chat.example` and connect with `wslab connect \
@@ -624,8 +623,7 @@ lesson.exercises([
       403 Forbidden, with the reason in the body, then 101 Switching Protocols. The server only \
       sees the Origin header, which a program sets at will: the check stops pages in browsers \
       (which cannot lie about their origin), not programs. It is no authentication.
-      """,
-    check: "wslab check origin-status 403"),
+      """),
   Exercise(
     """
     A script wants the bytes "GET /" (47 45 54 20 2f) on the wire in a client frame. With the \
@@ -635,8 +633,7 @@ lesson.exercises([
       Each byte XORed with key byte (i mod 4): 47^12 = 55, 45^34 = 71, 54^56 = 02, 20^78 = 58, \
       2f^12 = 3d, so 55 71 02 58 3d. The script would need the key in advance to choose the \
       bytes, and the browser never gives it one.
-      """,
-    check: "wslab check masked-payload \"55 71 02 58 3d\""),
+      """),
   Exercise(
     """
     Run `wslab serve --auth-token s3cr3t` and connect with `wslab connect ws://127.0.0.1:9001/ \
@@ -648,8 +645,7 @@ lesson.exercises([
       site's cookies with the handshake, so a login page sets the cookie and the socket \
       carries it. Without it the server answers 401 Unauthorized with WWW-Authenticate: \
       Bearer realm="wslab", before any WebSocket connection exists.
-      """,
-    check: "wslab check auth-status 401"),
+      """),
 ])
 lesson.finish(next: nil)
 

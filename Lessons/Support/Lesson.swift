@@ -1,4 +1,5 @@
 import Trace
+import Workshop
 
 #if canImport(Glibc)
   import Glibc
@@ -170,6 +171,17 @@ public struct Lesson {
   /// The lesson's exercises with their answers (kept in its README too: `make golden` writes them
   /// there, and a test checks the README has them).
   public mutating func exercises(_ exercises: [Exercise]) {
+    // The i-th exercise is checked by `wslab check N.i` (the Workshop catalog): the lesson prints
+    // the command under the question.
+    let checks = WorkshopExercises.all.filter { $0.lesson == number }
+    guard checks.count == exercises.count else {
+      Self.fail("lesson \(number) has \(exercises.count) exercises but wslab check knows \(checks.count)")
+    }
+    let exercises = zip(exercises, checks).map { exercise, check in
+      var exercise = exercise
+      exercise.answerCheck = check.command
+      return exercise
+    }
     let slug = LessonNavigation.lessons.first { $0.number == number }?.slug ?? "lesson-\(number)"
     emit(.exercises(exercises, answers: "Lessons/\(slug)/README.md"))
     if let exercisesPath { Self.writeFile(Exercise.markdown(exercises), to: exercisesPath) }
@@ -296,4 +308,10 @@ extension String {
   public func padded(to width: Int) -> String {
     count >= width ? self : self + String(repeating: " ", count: width - count)
   }
+}
+
+/// The answer `wslab check ID` expects, computed by the codec now: lessons quote it in their
+/// answers so that the two never disagree.
+public func checkedAnswer(_ id: String) -> String {
+  WorkshopExercises.find(id)?.answer() ?? "(no exercise \(id))"
 }

@@ -20,7 +20,8 @@ public struct ClusterConfiguration: Sendable {
   public var retention: Duration = .seconds(300)
   /// A message whose notification would be longer than this rides in the table only; the
   /// notification carries its id (PostgreSQL's limit is 8000 bytes).
-  public var inlineLimit = 7_000
+  public var inlineLimit = ClusterConfiguration.defaultInlineLimit
+  public static let defaultInlineLimit = 7_000
   /// Messages waiting to be written to the database (while it is slow or unreachable), in bytes;
   /// beyond, a client that sends is closed with 1013 (Try Again Later).
   public var maxBacklogBytes = 64 << 20

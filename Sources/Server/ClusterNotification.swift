@@ -90,3 +90,28 @@ struct ClusterNotification: Sendable, Equatable {
     isBinary ? .binary(data) : .text(String(buffer: data))
   }
 }
+
+extension ClusterConfiguration {
+  /// The `NOTIFY` payload nodes send for a text message (what lesson 7 shows and `wslab check
+  /// 7.1` counts): the id the database gave the row, the fields, and the text when it fits
+  /// under the inline limit.
+  public static func notificationPayload(
+    id: Int64, node: String, connection: Int64, room: String, text: String, inlineLimit: Int = defaultInlineLimit
+  ) -> String {
+    let data = ByteBuffer(string: text)
+    let head = ClusterNotification.head(
+      node: node, connection: connection, isBinary: false, room: room, length: data.readableBytes)
+    let inline = ClusterNotification.inlineText(data, isBinary: false, headLength: head.utf8.count, limit: inlineLimit)
+    return "\(id) \(head)" + (inline.map { "\n" + $0 } ?? "")
+  }
+
+  /// Whether a binary message of `binaryLength` bytes rides in the notification (as base64), or
+  /// every node reads it from the table.
+  public static func notificationCarries(
+    binaryLength: Int, node: String, room: String, inlineLimit: Int = defaultInlineLimit
+  ) -> Bool {
+    let head = ClusterNotification.head(node: node, connection: 1, isBinary: true, room: room, length: binaryLength)
+    let data = ByteBuffer(repeating: 0, count: binaryLength)
+    return ClusterNotification.inlineText(data, isBinary: true, headLength: head.utf8.count, limit: inlineLimit) != nil
+  }
+}

@@ -112,6 +112,16 @@ public final class WebSocketServer: Sendable {
   /// 1012 service restart: clients should reconnect) and wait up to the grace period for the
   /// closing handshakes, then close what is left and stop the event loops. A cluster node writes
   /// what it still has queued and leaves the cluster.
+  /// The signals `wslab serve` stops on.
+  public enum StopSignal: Sendable { case interrupt, terminate }
+
+  /// The close code for a shutdown on `signal`. SIGTERM (a supervisor restarting or draining this
+  /// node): 1012, service restart, come back; SIGINT (Ctrl-C in a terminal): 1001, going away.
+  /// WSLab chooses; RFC 6455 leaves shutdown codes open.
+  public static func shutdownCode(onSignal signal: StopSignal) -> CloseCode {
+    signal == .terminate ? .serviceRestart : .goingAway
+  }
+
   public func shutdown(code: CloseCode = .goingAway) async throws {
     context.beginShutdown(code: code)
     if let server = channel.get() {

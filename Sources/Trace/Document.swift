@@ -37,11 +37,14 @@ public struct Exercise: Sendable, Equatable {
   public var answer: String
   /// A command the learner can run to check the answer (`wslab decode …`), if there is one.
   public var check: String?
+  /// `wslab check ID FORM`: checks the learner's own answer against the codec's.
+  public var answerCheck: String?
 
-  public init(_ question: String, answer: String, check: String? = nil) {
+  public init(_ question: String, answer: String, check: String? = nil, answerCheck: String? = nil) {
     self.question = question
     self.answer = answer
     self.check = check
+    self.answerCheck = answerCheck
   }
 
   /// The exercises as Markdown for a README: numbered questions, each answer folded in a
@@ -51,6 +54,7 @@ public struct Exercise: Sendable, Equatable {
     for (i, exercise) in exercises.enumerated() {
       let indent = String(repeating: " ", count: "\(i + 1). ".count)
       out += "\(i + 1). " + exercise.question + "\n\n"
+      if let answerCheck = exercise.answerCheck { out += indent + "Your answer: `" + answerCheck + "`\n\n" }
       out += indent + "<details><summary>Answer</summary>\n\n"
       out += indent + exercise.answer + "\n\n"
       if let check = exercise.check { out += indent + "Check: `" + check + "`\n\n" }
@@ -126,10 +130,12 @@ public struct DocumentTextRenderer: Sendable {
       var out = bold("Exercises") + "\n"
       for (i, exercise) in exercises.enumerated() {
         let marker = "\(i + 1). "
-        out += Trace.wrap(
-          exercise.question, width: width, first: marker,
-          rest: String(repeating: " ", count: marker.count)
-        ).map { $0 + "\n" }.joined()
+        let indent = String(repeating: " ", count: marker.count)
+        out += Trace.wrap(exercise.question, width: width, first: marker, rest: indent).map { $0 + "\n" }.joined()
+        if let answerCheck = exercise.answerCheck {
+          out += Trace.wrap("→ " + answerCheck, width: width, first: indent, rest: indent + "  ")
+            .map { $0 + "\n" }.joined()
+        }
       }
       out += "\n"
       out += Trace.wrap(

@@ -274,7 +274,11 @@ public struct HTMLRenderer: Sendable {
         body += "<section id=\"exercises\" class=\"exercises\"><h2><a class=\"anchor\" href=\"#exercises\">✎</a> "
         body += "Exercises</h2>\n<ol>"
         for exercise in exercises {
-          body += "<li><p>\(Self.inline(exercise.question))</p><details><summary>Answer</summary>"
+          body += "<li><p>\(Self.inline(exercise.question))</p>"
+          if let answerCheck = exercise.answerCheck {
+            body += "<p class=\"check\">Your answer: <code>\(Self.escape(answerCheck))</code></p>"
+          }
+          body += "<details><summary>Answer</summary>"
           body += "<p>\(Self.inline(exercise.answer))</p>"
           if let check = exercise.check { body += "<p>Check: <code>\(Self.escape(check))</code></p>" }
           body += "</details></li>\n"

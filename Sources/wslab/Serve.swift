@@ -144,9 +144,7 @@ struct Serve: AsyncParsableCommand {
       print("wslab: node \(cluster.node) in the cluster at \(cluster.redactedURL) (table \(cluster.table))")
     }
     fflush(nil)
-    // SIGTERM (a supervisor restarting or draining this node): 1012, come back; SIGINT (Ctrl-C
-    // in a terminal): 1001, going away. WSLab chooses; RFC 6455 leaves shutdown codes open.
-    let code: CloseCode = await waitForSignal() == SIGTERM ? .serviceRestart : .goingAway
+    let code = WebSocketServer.shutdownCode(onSignal: await waitForSignal() == SIGTERM ? .terminate : .interrupt)
     print("wslab: shutting down (closing connections with \(code.rawValue) \(code.name))")
     fflush(nil)
     try? await server.shutdown(code: code)

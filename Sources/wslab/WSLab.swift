@@ -14,7 +14,7 @@ struct WSLab: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "wslab",
     abstract: "WebSocket, byte by byte: a server, a client, and a tracer that shows every byte.",
-    subcommands: [Serve.self, Connect.self, Decode.self, Break.self])
+    subcommands: [Serve.self, Connect.self, Decode.self, Break.self, Check.self])
 }
 
 // MARK: - helpers
@@ -24,7 +24,6 @@ func fail(_ message: String) -> Never {
   Foundation.exit(2)
 }
 
-/// Waits for SIGINT or SIGTERM.
 /// Waits for SIGINT or SIGTERM and returns which came.
 @discardableResult
 func waitForSignal() async -> Int32 {

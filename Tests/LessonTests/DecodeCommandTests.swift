@@ -143,4 +143,30 @@ final class DecodeCommandTests: XCTestCase {
       XCTAssertTrue(output.contains("--deflate-level must be 1 (fastest) to 9 (smallest), not \(level)"), output)
     }
   }
+
+  /// `wslab check`: exit 0 and the answer when right, 1 and a hint when wrong, 2 for an exercise
+  /// that does not exist; without an answer it prints the exercise, without arguments all of them.
+  func testCheckCommand() throws {
+    var (output, status) = try decode(["8.3", "55", "71", "02", "58", "3d"], command: "check")
+    XCTAssertEqual(status, 0, output)
+    XCTAssertEqual(output, "right: 55 71 02 58 3d\n")
+    (output, status) = try decode(["8.3", "47 45 54 20 2f"], command: "check")
+    XCTAssertEqual(status, 1, output)
+    XCTAssertEqual(output, "wrong. Hint: that is the text unmasked: XOR each byte with key byte (i mod 4)\n")
+    (output, status) = try decode(["2.2", "1002"], command: "check")
+    XCTAssertEqual(status, 1, output)
+    XCTAssertTrue(output.hasPrefix("wrong. Hint: the frame is still well-formed"), output)
+    (output, status) = try decode(["9.1", "x"], command: "check")
+    XCTAssertEqual(status, 2, output)
+    XCTAssertTrue(output.hasPrefix("wslab: no exercise 9.1; the exercises are 1.1 1.2"), output)
+    (output, status) = try decode(["1.1"], command: "check")
+    XCTAssertEqual(status, 0, output)
+    XCTAssertTrue(output.contains("answer with: wslab check 1.1 BASE64"), output)
+    (output, status) = try decode(["1.1", "--reveal"], command: "check")
+    XCTAssertEqual(output, "iWOPylNrDCImKDdHVPSYv5MgDMc=\n")
+    (output, status) = try decode([], command: "check")
+    XCTAssertEqual(status, 0, output)
+    XCTAssertTrue(output.hasPrefix("Lesson 1\n  1.1  "), output)
+    XCTAssertTrue(output.contains("Lesson 8\n"), output)
+  }
 }

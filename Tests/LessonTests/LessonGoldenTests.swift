@@ -165,6 +165,12 @@ final class LessonGoldenTests: XCTestCase {
         "Lessons/\(slug)/README.md does not have \(lesson)'s exercises and answers: run `make golden`")
       // The text edition prints every question and says where the answers are.
       let count = exercises.components(separatedBy: "<summary>Answer</summary>").count - 1
+      // Each exercise names the `wslab check` that checks it, in order.
+      for i in 1...count {
+        XCTAssertTrue(
+          exercises.contains("Your answer: `wslab check \(lesson.suffix(1)).\(i) "), "\(lesson) exercise \(i)")
+        XCTAssertTrue(output.contains("→ wslab check \(lesson.suffix(1)).\(i) "), "\(lesson) exercise \(i)")
+      }
       XCTAssertTrue(output.contains("\n\(count). "), lesson)
       XCTAssertFalse(output.contains("\n\(count + 1). "), lesson)
       XCTAssertTrue(output.contains("Answers: in Lessons/\(slug)/README.md"), lesson)
