@@ -27,4 +27,5 @@ for dir in Lessons/[0-9][0-9]-*/; do
   "$BIN/Lesson$nn" "${args[@]}" >/dev/null
   echo "site: $OUT/$name.html ($(wc -c <"$OUT/$name.html") bytes)"
 done
+echo "site: $OUT/handout.html, the printable handout (one page per lesson)"
 echo "site: open $OUT/index.html in a browser (it works from disk), or run \`wslab serve\` and visit /lessons/"

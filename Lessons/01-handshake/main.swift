@@ -78,6 +78,8 @@ let clientLog = TraceLog()
 var client = ClientHandshake(options: rfcOptions, keyBytes: rfcNonce, observer: clientLog)
 let request = client.requestBytes()
 lesson.show(clientLog.drain())
+lesson.markKeyBytes(
+  "The client's request (RFC 6455 §4.1). The 101 answers with base64(SHA-1(key + GUID)) (§4.2.2).")
 
 // MARK: - 4. The server reads it
 lesson.heading("The server parses and validates the request (RFC 6455 §4.2.1)")

@@ -78,6 +78,7 @@ lesson.say(
   """)
 let masked = encode(.text, key: rfcKey, hello, direction: .clientToServer)
 lesson.show(masked.record)
+lesson.markKeyBytes("\"Hello\" from a client, masked with the key of RFC 6455 §5.7.")
 check(masked.bytes, against: "81 85 37 fa 21 3d 7f 9f 4d 51 58", "RFC 6455 §5.7")
 
 lesson.say("The server decodes it. Here is the byte-by-byte unmasking the decoder performs:")

@@ -206,6 +206,7 @@ lesson.say(
   """)
 try! wire.client.close(code: .normalClosure, reason: "done chatting")
 wire.run()
+lesson.markKeyBytes("The closing handshake's answer: the server echoes the client's 1000 (§5.5.1).")
 lesson.say(
   """
   Both report a clean close with the code 1000. Had the TCP connection dropped before the close \

@@ -158,6 +158,7 @@ lesson.line(
 )
 lesson.line()
 lesson.show(frameRecord(first, title: "frame: compressed text \"Hello\" (RSV1 set, 9 bytes)"))
+lesson.markKeyBytes("\"Hello\" with permessage-deflate: RSV1 set, f2 48 cd c9 c9 07 00 (RFC 7692 §7.2.3.1).")
 dissect(
   firstBytes + PerMessageDeflate.tail,
   note:

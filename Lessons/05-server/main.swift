@@ -97,6 +97,7 @@ try await alice.send(text: "hi, room")
 }
 _ = try await firstMessage(bob)
 await showTrace(sink, port: port, until: "[c2] ▶ server → client  frame: text")
+lesson.markKeyBytes("What the server sends on to Bob: 2 bytes of header, no mask (§5.1).")
 
 // MARK: - 3
 lesson.heading("Bob leaves: a close from the client side (§7.1.1)")

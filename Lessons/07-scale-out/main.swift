@@ -196,6 +196,7 @@ let nodes = try ["n1", "n2", "n3"].map { try Node($0, capture: captureFile) }
 for node in nodes { try await node.start() }
 let ports = nodes.map(\.port)
 for node in nodes { show(node, ports: ports) }
+lesson.markKeyBytes("The message leaving n3 for Carol: a frame, after a row and a NOTIFY.")
 let createTable = try ClusterConfiguration(url: postgres.url, node: "n1")
 var lessonTable = createTable
 lessonTable.table = table

@@ -192,6 +192,7 @@ for (source, event) in tlsEvents where source == "c1" {
 }
 if let first = records[.client]!.first {
   lesson.show(first.traceRecord(direction: .clientToServer, encrypted: false))
+  lesson.markKeyBytes("What an observer reads of wss://: record headers in the clear, the ClientHello, lengths.")
 }
 /// The records one side sent, with what the endpoints know is inside each. TLS 1.3 encrypts
 /// the handshake after the ServerHello (RFC 8446 §2): the server's certificate and proof, then

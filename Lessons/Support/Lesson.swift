@@ -48,6 +48,10 @@ public struct Lesson {
   static let captureEpoch: UInt64 = 1_767_225_600_000_000
   /// Everything the lesson emitted so far.
   public private(set) var blocks: [DocumentBlock] = []
+  /// The records the printable handout shows for this lesson (``markKeyBytes(_:)``).
+  public private(set) var keyBytes: [(caption: String, record: TraceRecord)] = []
+  /// The items of the lesson's misconceptions box, for the handout.
+  private var remember: [String] = []
   private var section = 0
 
   public init(number: Int, title: String, arguments: [String] = CommandLine.arguments) {
@@ -242,6 +246,20 @@ public struct Lesson {
   /// A boxed aside, for misconceptions and rules worth remembering.
   public mutating func box(_ title: String, _ items: [String]) {
     emit(.box(title: title, items: items))
+    remember += items
+  }
+
+  /// Marks the record shown last (a traced record or a diagram's) as this lesson's key bytes: the
+  /// printable handout (`make site` writes site/handout.html) shows it under `caption`.
+  public mutating func markKeyBytes(_ caption: String) {
+    for block in blocks.reversed() {
+      switch block {
+      case .trace(.bytes(let record), _), .diagram(.record(let record)):
+        keyBytes.append((caption, record))
+        return
+      default: continue
+      }
+    }
   }
 
   /// Waits for Enter when interactive; does nothing otherwise.
@@ -283,7 +301,32 @@ public struct Lesson {
       }
       Self.writeFile(page, to: siteDirectory + "/" + slug + ".html")
       Self.writeFile(LessonNavigation.indexPage(), to: siteDirectory + "/index.html")
+      writeHandout(in: siteDirectory)
     }
+  }
+
+  /// The printable handout: this lesson's page of it as `DIR/handout-NN.part.html`, then
+  /// `DIR/handout.html` from the parts of every lesson run so far (`make site` runs them all).
+  private func writeHandout(in directory: String) {
+    let renderer = DocumentTextRenderer(width: 80, style: .plain)
+    let entry = HTMLRenderer.HandoutEntry(
+      number: number, title: title,
+      summary: LessonNavigation.lessons.first { $0.number == number }?.summary ?? "",
+      keyBytes: keyBytes.map { ($0.caption, renderer.render(.trace(.bytes($0.record)))) },
+      remember: remember,
+      checks: WorkshopExercises.all.filter { $0.lesson == number }.map { ($0.task, $0.command) })
+    func part(_ n: Int) -> String { directory + "/handout-" + (n < 10 ? "0" : "") + "\(n).part.html" }
+    Self.writeFile(HTMLRenderer().handoutSection(entry), to: part(number))
+    var sections: [String] = []
+    for lesson in LessonNavigation.lessons {
+      guard let file = fopen(part(lesson.number), "r") else { continue }
+      var bytes: [UInt8] = []
+      var buffer = [UInt8](repeating: 0, count: 65536)
+      while case let n = fread(&buffer, 1, buffer.count, file), n > 0 { bytes += buffer[0..<n] }
+      fclose(file)
+      sections.append(String(decoding: bytes, as: UTF8.self))
+    }
+    Self.writeFile(HTMLRenderer().handout(sections: sections), to: directory + "/handout.html")
   }
 
   static func writeFile(_ bytes: [UInt8], to path: String) {

@@ -305,21 +305,97 @@ public struct HTMLRenderer: Sendable {
     return Self.document(title: pageTitle, navigation: navigation, body: body, records: records)
   }
 
+  /// One lesson's page of the printable handout.
+  public struct HandoutEntry: Sendable {
+    public var number: Int
+    public var title: String
+    public var summary: String
+    /// Captions and records, already rendered as plain text (the terminal's dissection).
+    public var keyBytes: [(caption: String, text: String)]
+    /// The lesson's corrected misconceptions.
+    public var remember: [String]
+    /// Each exercise's task and the `wslab check` command that checks it.
+    public var checks: [(task: String, command: String)]
+
+    public init(
+      number: Int, title: String, summary: String, keyBytes: [(caption: String, text: String)],
+      remember: [String], checks: [(task: String, command: String)]
+    ) {
+      self.number = number
+      self.title = title
+      self.summary = summary
+      self.keyBytes = keyBytes
+      self.remember = remember
+      self.checks = checks
+    }
+  }
+
+  /// A lesson's page of the handout: what it is about, its key bytes as the terminal shows them,
+  /// what to remember, and the exercises with the commands that check them. One printed page.
+  public func handoutSection(_ entry: HandoutEntry) -> String {
+    var out = "<section class=\"handout-page\" id=\"lesson-\(entry.number)\">"
+    out += "<h2>Lesson \(entry.number): \(Self.escape(entry.title))</h2>"
+    out += "<p class=\"subtitle\">\(Self.inline(entry.summary))</p>"
+    if !entry.keyBytes.isEmpty {
+      out += "<h3>Key bytes</h3>"
+      for (caption, text) in entry.keyBytes {
+        out += "<p class=\"caption\">\(Self.inline(caption))</p><pre>\(Self.escape(text))</pre>"
+      }
+    }
+    if !entry.remember.isEmpty {
+      out += "<h3>Remember</h3><ul>"
+      for item in entry.remember { out += "<li>\(Self.inline(item))</li>" }
+      out += "</ul>"
+    }
+    if !entry.checks.isEmpty {
+      out += "<h3>Check yourself</h3><ol class=\"checks\">"
+      for (task, command) in entry.checks {
+        out += "<li>\(Self.inline(task)): <code>\(Self.escape(command))</code></li>"
+      }
+      out += "</ol>"
+    }
+    return out + "</section>\n"
+  }
+
+  /// The printable handout: every lesson's page, one printed page each (A4 or Letter).
+  public func handout(sections: [String]) -> String {
+    var body = "<header id=\"top\" class=\"handout-head\"><p class=\"kicker\">WSLab</p>"
+    body += "<h1>WebSocket, byte by byte: the handout</h1><p class=\"subtitle\">One page per lesson. Print "
+    body += "it from the browser (every lesson starts a new page), and check your answers with "
+    body += "<code>wslab check</code>.</p></header>\n"
+    body += sections.joined()
+    return Self.document(title: "WSLab handout", navigation: nil, body: body, records: 0, extraStyle: Self.handoutStyle)
+  }
+
+  static let handoutStyle = """
+    .handout-page{margin:2rem 0;padding-top:1rem;border-top:1px solid var(--line)}
+    .handout-page pre{font-size:.72rem;line-height:1.25;overflow-x:auto}
+    .handout-page h3{margin:.8rem 0 .3rem;font-size:1rem} .handout-page .caption{margin:.2rem 0;color:var(--mute)}
+    .handout-page ul,.handout-page ol{margin:.2rem 0 .2rem 1.2rem;padding:0} .handout-page li{margin:.15rem 0}
+    @page{margin:12mm}
+    @media print{.handout-head{display:none}.handout-page{margin:0;padding:0;border:0;break-after:page;\
+    font-size:9pt}.handout-page pre{font-size:7.4pt;white-space:pre;overflow:visible}\
+    .handout-page h2{margin:0 0 .2rem}.handout-page .subtitle{margin:0 0 .3rem}}
+    """
+
   /// The index page: one entry per lesson.
   public func index(lessons: [(href: String, number: Int, title: String, summary: String)]) -> String {
     var body = "<header id=\"top\"><p class=\"kicker\">WSLab</p><h1>WebSocket, byte by byte</h1>"
-    body += "<p class=\"subtitle\">Six lessons on RFC 6455 and RFC 7692. Every byte on these pages was "
+    body += "<p class=\"subtitle\">The lessons on RFC 6455 and RFC 7692. Every byte on these pages was "
     body += "produced and annotated by WSLab's own codec while the lesson ran; click or hover a byte group to "
     body += "see what it means and which rule of the RFC it follows.</p></header>\n<ol class=\"lessons\">"
     for lesson in lessons {
       body += "<li><a href=\"\(Self.escape(lesson.href))\">Lesson \(lesson.number): \(Self.escape(lesson.title))</a>"
       body += "<p>\(Self.inline(lesson.summary))</p></li>"
     }
-    body += "</ol>\n"
+    body += "</ol>\n<p class=\"handout-link\"><a href=\"handout.html\">The printable handout</a>: one page "
+    body += "per lesson, its key bytes, what to remember, and the exercises with their checks.</p>\n"
     return Self.document(title: "WSLab lessons", navigation: nil, body: body, records: 0)
   }
 
-  static func document(title: String, navigation: Navigation?, body: String, records: Int) -> String {
+  static func document(
+    title: String, navigation: Navigation?, body: String, records: Int, extraStyle: String = ""
+  ) -> String {
     var nav = "<nav class=\"top\">"
     if let navigation {
       nav += "<a href=\"\(escape(navigation.index))\">WSLab lessons</a>"
@@ -344,7 +420,7 @@ public struct HTMLRenderer: Sendable {
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <meta name="color-scheme" content="light dark">
       <title>\(escape(title))</title>
-      <style>\(stylesheet)</style>
+      <style>\(stylesheet)\(extraStyle)</style>
       </head>
       <body data-records="\(records)">
       \(nav)

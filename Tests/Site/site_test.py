@@ -22,8 +22,10 @@ name: why` per check; exits 1 if any check failed.
 """
 
 import argparse
+import base64
 import json
 import os
+import re
 import sys
 from urllib.parse import urljoin
 from urllib.request import pathname2url
@@ -190,6 +192,31 @@ def check_page(driver, report, path, trace, screenshots):
     driver.set_window_size(1100, 1400)
 
 
+def check_handout(driver, report, site, lessons, screenshots):
+    """The printable handout: one section per lesson, each printed on exactly one page, on A4 and
+    on Letter (Chromium's own PDF, through the DevTools protocol); each with its checks."""
+    path = os.path.join(site, "handout.html")
+    report.check("handout: site/handout.html exists", os.path.exists(path))
+    if not os.path.exists(path):
+        return
+    driver.get(urljoin("file:", pathname2url(os.path.abspath(path))))
+    sections = driver.find_elements(By.CSS_SELECTOR, "section.handout-page")
+    report.check(f"handout: {lessons} lesson sections", len(sections) == lessons, f"found {len(sections)}")
+    missing = [s.get_attribute("id") for s in sections
+               if "wslab check" not in s.text or not s.find_elements(By.CSS_SELECTOR, "h3")]
+    report.check("handout: every lesson lists its wslab check commands", not missing, f"missing in {missing}")
+    for name, width, height in (("A4", 8.27, 11.69), ("Letter", 8.5, 11)):
+        pdf = driver.execute_cdp_cmd("Page.printToPDF", {
+            "paperWidth": width, "paperHeight": height, "marginTop": 0.47, "marginBottom": 0.47,
+            "marginLeft": 0.47, "marginRight": 0.47, "preferCSSPageSize": True})
+        data = base64.b64decode(pdf["data"])
+        count = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+        report.check(f"handout: one printed page per lesson on {name}", count == lessons, f"{count} pages")
+        if screenshots:
+            with open(os.path.join(screenshots, f"handout-{name}.pdf"), "wb") as f:
+                f.write(data)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("site")
@@ -198,7 +225,8 @@ def main():
     report = Report()
     if args.screenshots:
         os.makedirs(args.screenshots, exist_ok=True)
-    pages = sorted(f for f in os.listdir(args.site) if f.endswith(".html") and f != "index.html")
+    pages = sorted(f for f in os.listdir(args.site)
+                   if f.endswith(".html") and f not in ("index.html", "handout.html") and ".part." not in f)
     report.check("the site has an index and eight lesson pages",
                  os.path.exists(os.path.join(args.site, "index.html")) and len(pages) >= 8, f"pages: {pages}")
     driver = None
@@ -209,6 +237,7 @@ def main():
         links = [a.get_attribute("href").rsplit("/", 1)[-1]
                  for a in driver.find_elements(By.CSS_SELECTOR, "ol.lessons > li > a")]
         report.check("the index links every lesson page", links == pages, f"links {links}, pages {pages}")
+        check_handout(driver, report, args.site, len(pages), args.screenshots)
         for page in pages:
             with open(os.path.join(args.site, page.replace(".html", ".json")), encoding="utf-8") as f:
                 trace = json.load(f)
