@@ -113,7 +113,7 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       path: "Lessons/01-handshake",
-      exclude: ["README.md"],
+      exclude: ["README.md", "README.zh-CN.md"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(

@@ -27,5 +27,17 @@ for dir in Lessons/[0-9][0-9]-*/; do
   "$BIN/Lesson$nn" "${args[@]}" >/dev/null
   echo "site: $OUT/$name.html ($(wc -c <"$OUT/$name.html") bytes)"
 done
+# The Chinese edition: the lessons translated so far (a README.zh-CN.md beside the README), in
+# $OUT/zh-CN/ with its own index and handout; every page links its twin in the other language.
+for dir in Lessons/[0-9][0-9]-*/; do
+  name="$(basename "$dir")"
+  [ -f "$dir/README.zh-CN.md" ] || continue
+  nn="${name:0:2}"
+  args=(--no-pause --no-color --lang zh-CN --site "$OUT/zh-CN")
+  [ -n "${JSON:-}" ] && args+=(--trace-json "$OUT/zh-CN/$name.json")
+  mkdir -p "$OUT/zh-CN"
+  "$BIN/Lesson$nn" "${args[@]}" >/dev/null
+  echo "site: $OUT/zh-CN/$name.html ($(wc -c <"$OUT/zh-CN/$name.html") bytes)"
+done
 echo "site: $OUT/handout.html, the printable handout (one page per lesson)"
 echo "site: open $OUT/index.html in a browser (it works from disk), or run \`wslab serve\` and visit /lessons/"

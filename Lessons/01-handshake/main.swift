@@ -10,7 +10,7 @@ import Handshake
 import LessonSupport
 import Trace
 
-var lesson = Lesson(number: 1, title: "the opening handshake")
+var lesson = Lesson(number: 1, title: "the opening handshake", chinese: chinese)
 
 /// The 16 bytes the RFC's example nonce encodes: the ASCII text "the sample nonce".
 let rfcNonce = Array("the sample nonce".utf8)

@@ -52,11 +52,27 @@ public struct Lesson {
   public private(set) var keyBytes: [(caption: String, record: TraceRecord)] = []
   /// The items of the lesson's misconceptions box, for the handout.
   private var remember: [String] = []
+  /// Each exercise's task and `wslab check` command, for the handout (translated in Chinese).
+  private var checkTasks: [(task: String, command: String)] = []
   private var section = 0
+  /// `--lang zh-CN` or a Chinese locale: Simplified Chinese; English otherwise.
+  public let language: Language
+  /// nil in English.
+  let translation: LessonTranslation?
+  /// `--strings-report FILE`: the strings the Chinese catalogs lack, and the lesson's unused entries.
+  let stringsReportPath: String?
 
-  public init(number: Int, title: String, arguments: [String] = CommandLine.arguments) {
+  /// - Parameter chinese: the lesson's own catalog for Simplified Chinese (English text, with
+  ///   `{}` for what the lesson computes, to its translation); the codec's annotations are in the
+  ///   shared catalog.
+  public init(
+    number: Int, title: String, chinese: [String: String] = [:], arguments: [String] = CommandLine.arguments
+  ) {
     self.number = number
     self.title = title
+    self.language = Language.chosen(arguments: arguments, environment: Self.environment)
+    self.translation =
+      language == .english ? nil : LessonTranslation(lesson: chinese, shared: SharedChinese.catalog)
     let noColor =
       arguments.contains("--no-color") || Self.environment("NO_COLOR").map { !$0.isEmpty } == true
       || Self.environment("TERM") == "dumb"
@@ -65,7 +81,7 @@ public struct Lesson {
     self.interactive = tty && isatty(STDIN_FILENO) == 1 && !arguments.contains("--no-pause")
     self.stepping = arguments.contains("--step")
     self.width = Self.environment("COLUMNS").flatMap { Int($0) }.map { max(60, min($0, 400)) } ?? 80
-    self.text = DocumentTextRenderer(width: width, style: style)
+    self.text = DocumentTextRenderer(width: width, style: style, labels: language.labels)
     func value(_ option: String, example: String) -> String? {
       guard let i = arguments.firstIndex(of: option) else { return nil }
       guard i + 1 < arguments.count, !arguments[i + 1].hasPrefix("-") else {
@@ -80,6 +96,7 @@ public struct Lesson {
     self.exercisesPath = value("--exercises-markdown", example: "exercises.md")
     self.pcapPath = value("--pcap", example: "\(slug).pcapng")
     self.pcapFramesPath = value("--pcap-frames", example: "\(slug).frames.json")
+    self.stringsReportPath = value("--strings-report", example: "missing.txt")
     if arguments.contains("--help") || arguments.contains("-h") {
       print(
         """
@@ -94,6 +111,8 @@ public struct Lesson {
           --trace-json FILE  every traced record shown, as JSON, in page order
           --pcap FILE  the lesson's traffic as a pcapng capture, for Wireshark and tshark
           --exercises-markdown FILE  the exercises with their answers, as Markdown
+          --lang en|zh-CN  the language (default: from LC_ALL, LC_MESSAGES or LANG; zh* is Chinese)
+          --strings-report FILE  with zh-CN: the strings the Chinese catalog lacks
         Text fits 80 columns, or $COLUMNS when it is set (60 at least).
         """)
       exit(0)
@@ -112,6 +131,7 @@ public struct Lesson {
 
   /// Keeps a block and prints its text.
   public mutating func emit(_ block: DocumentBlock) {
+    let block = translation?.block(block) ?? block
     blocks.append(block)
     print(text.render(block), terminator: "")
   }
@@ -181,14 +201,17 @@ public struct Lesson {
     guard checks.count == exercises.count else {
       Self.fail("lesson \(number) has \(exercises.count) exercises but wslab check knows \(checks.count)")
     }
+    checkTasks = checks.map { (translation?.text($0.task) ?? $0.task, $0.command) }
     let exercises = zip(exercises, checks).map { exercise, check in
       var exercise = exercise
       exercise.answerCheck = check.command
       return exercise
     }
     let slug = LessonNavigation.lessons.first { $0.number == number }?.slug ?? "lesson-\(number)"
-    emit(.exercises(exercises, answers: "Lessons/\(slug)/README.md"))
-    if let exercisesPath { Self.writeFile(Exercise.markdown(exercises), to: exercisesPath) }
+    emit(.exercises(exercises, answers: language.readme(slug: slug)))
+    if let exercisesPath, case .exercises(let shown, _)? = blocks.last {
+      Self.writeFile(Exercise.markdown(shown, labels: language.labels), to: exercisesPath)
+    }
   }
 
   // MARK: the capture (--pcap)
@@ -246,7 +269,7 @@ public struct Lesson {
   /// A boxed aside, for misconceptions and rules worth remembering.
   public mutating func box(_ title: String, _ items: [String]) {
     emit(.box(title: title, items: items))
-    remember += items
+    if case .box(_, let shown)? = blocks.last { remember += shown }
   }
 
   /// Marks the record shown last (a traced record or a diagram's) as this lesson's key bytes: the
@@ -255,7 +278,7 @@ public struct Lesson {
     for block in blocks.reversed() {
       switch block {
       case .trace(.bytes(let record), _), .diagram(.record(let record)):
-        keyBytes.append((caption, record))
+        keyBytes.append((translation?.text(caption) ?? caption, record))
         return
       default: continue
       }
@@ -277,6 +300,9 @@ public struct Lesson {
   /// Ends the lesson; with `--html`, writes the page.
   public mutating func finish(next: String?) {
     emit(.end(number: number, next: next))
+    if let stringsReportPath {
+      Self.writeFile(translation?.report ?? "# English: nothing to translate\n", to: stringsReportPath)
+    }
     // Lessons with a real server (5, 6) capture through the server instead (ServerConfiguration).
     if let pcapPath, connections > 0 { Self.writeFile(capture.bytes, to: pcapPath) }
     if let pcapFramesPath {
@@ -291,8 +317,11 @@ public struct Lesson {
       Self.writeFile("[\n" + records.joined(separator: ",\n") + "\n]\n", to: traceJSONPath)
     }
     guard htmlPath != nil || siteDirectory != nil else { return }
-    let page = HTMLRenderer().page(
-      number: number, title: title, blocks: blocks, navigation: LessonNavigation.links(for: number))
+    var renderer = HTMLRenderer()
+    renderer.labels = language.labels
+    let page = renderer.page(
+      number: number, title: translation?.text(title) ?? title, blocks: blocks,
+      navigation: LessonNavigation.links(for: number, language: language))
     if let htmlPath { Self.writeFile(page, to: htmlPath) }
     if let siteDirectory {
       let slug = LessonNavigation.lessons.first { $0.number == number }?.slug ?? "lesson-\(number)"
@@ -300,7 +329,9 @@ public struct Lesson {
         Self.fail("cannot create \(siteDirectory): \(String(cString: strerror(errno)))")
       }
       Self.writeFile(page, to: siteDirectory + "/" + slug + ".html")
-      Self.writeFile(LessonNavigation.indexPage(), to: siteDirectory + "/index.html")
+      Self.writeFile(
+        LessonNavigation.indexPage(language: language) { translation?.translator.lookup($0) ?? $0 },
+        to: siteDirectory + "/index.html")
       writeHandout(in: siteDirectory)
     }
   }
@@ -308,15 +339,16 @@ public struct Lesson {
   /// The printable handout: this lesson's page of it as `DIR/handout-NN.part.html`, then
   /// `DIR/handout.html` from the parts of every lesson run so far (`make site` runs them all).
   private func writeHandout(in directory: String) {
-    let renderer = DocumentTextRenderer(width: 80, style: .plain)
+    let renderer = DocumentTextRenderer(width: 80, style: .plain, labels: language.labels)
+    let summary = LessonNavigation.lessons.first { $0.number == number }?.summary ?? ""
     let entry = HTMLRenderer.HandoutEntry(
-      number: number, title: title,
-      summary: LessonNavigation.lessons.first { $0.number == number }?.summary ?? "",
+      number: number, title: translation?.text(title) ?? title, summary: translation?.text(summary) ?? summary,
       keyBytes: keyBytes.map { ($0.caption, renderer.render(.trace(.bytes($0.record)))) },
-      remember: remember,
-      checks: WorkshopExercises.all.filter { $0.lesson == number }.map { ($0.task, $0.command) })
+      remember: remember, checks: checkTasks)
     func part(_ n: Int) -> String { directory + "/handout-" + (n < 10 ? "0" : "") + "\(n).part.html" }
-    Self.writeFile(HTMLRenderer().handoutSection(entry), to: part(number))
+    var html = HTMLRenderer()
+    html.labels = language.labels
+    Self.writeFile(html.handoutSection(entry), to: part(number))
     var sections: [String] = []
     for lesson in LessonNavigation.lessons {
       guard let file = fopen(part(lesson.number), "r") else { continue }
@@ -326,7 +358,7 @@ public struct Lesson {
       fclose(file)
       sections.append(String(decoding: bytes, as: UTF8.self))
     }
-    Self.writeFile(HTMLRenderer().handout(sections: sections), to: directory + "/handout.html")
+    Self.writeFile(html.handout(sections: sections), to: directory + "/handout.html")
   }
 
   static func writeFile(_ bytes: [UInt8], to path: String) {

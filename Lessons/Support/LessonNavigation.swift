@@ -38,17 +38,46 @@ public enum LessonNavigation {
       summary: "What the wire sees of wss://, Origin and hijacking, why clients mask, limits, and authentication."),
   ]
 
-  /// Index and neighbours of lesson `number`.
-  public static func links(for number: Int) -> HTMLRenderer.Navigation {
+  /// The lessons with a Simplified Chinese edition (a catalog and a README.zh-CN.md; a test
+  /// checks this list against the folders). The Chinese site (`site/zh-CN/`) has their pages;
+  /// its index links the others' English pages.
+  public static let translated: Set<Int> = [1]
+
+  /// Index, neighbours and the other language's page of lesson `number`. In Chinese, neighbours
+  /// not translated yet are the English pages.
+  public static func links(for number: Int, language: Language = .english) -> HTMLRenderer.Navigation {
     let previous = lessons.last { $0.number < number }
     let next = lessons.first { $0.number > number }
+    let labels = language.labels
+    func link(_ entry: Entry) -> (String, String) {
+      let href = language == .english || translated.contains(entry.number) ? entry.file : "../" + entry.file
+      return (href, Labels.format(labels.lessonLink, "\(entry.number)"))
+    }
+    let slug = lessons.first { $0.number == number }?.file ?? ""
+    let alternate: (String, String)? =
+      language == .english
+      ? (translated.contains(number) ? ("zh-CN/" + slug, "简体中文") : nil) : ("../" + slug, "English")
     return HTMLRenderer.Navigation(
-      index: "index.html", previous: previous.map { ($0.file, "Lesson \($0.number)") },
-      next: next.map { ($0.file, "Lesson \($0.number)") })
+      index: "index.html", previous: previous.map(link), next: next.map(link), alternate: alternate)
   }
 
-  /// The index page.
-  public static func indexPage() -> String {
-    HTMLRenderer().index(lessons: lessons.map { ($0.file, $0.number, $0.title, $0.summary) })
+  /// The index page, in `language` (titles and summaries through `translate`).
+  public static func indexPage(language: Language = .english, translate: (String) -> String = { $0 }) -> String {
+    var renderer = HTMLRenderer()
+    renderer.labels = language.labels
+    if language == .english {
+      return renderer.index(
+        lessons: lessons.map { ($0.file, $0.number, $0.title, $0.summary) },
+        alternate: translated.isEmpty ? nil : ("zh-CN/index.html", "简体中文"))
+    }
+    return renderer.index(
+      lessons: lessons.map { entry in
+        translated.contains(entry.number)
+          ? (entry.file, entry.number, translate(entry.title), translate(entry.summary))
+          : (
+            "../" + entry.file, entry.number, Labels.format(language.labels.untranslated, translate(entry.title)),
+            translate(entry.summary)
+          )
+      }, alternate: ("../index.html", "English"))
   }
 }

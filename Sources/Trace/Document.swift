@@ -49,15 +49,19 @@ public struct Exercise: Sendable, Equatable {
 
   /// The exercises as Markdown for a README: numbered questions, each answer folded in a
   /// `<details>` element (GitHub renders it closed).
-  public static func markdown(_ exercises: [Exercise]) -> String {
+  public static func markdown(_ exercises: [Exercise], labels: Labels = .english) -> String {
     var out = ""
     for (i, exercise) in exercises.enumerated() {
       let indent = String(repeating: " ", count: "\(i + 1). ".count)
       out += "\(i + 1). " + exercise.question + "\n\n"
-      if let answerCheck = exercise.answerCheck { out += indent + "Your answer: `" + answerCheck + "`\n\n" }
-      out += indent + "<details><summary>Answer</summary>\n\n"
+      // A full-width colon carries its own space.
+      func label(_ l: String) -> String { l.hasSuffix("：") ? l : l + " " }
+      if let answerCheck = exercise.answerCheck {
+        out += indent + label(labels.yourAnswer) + "`" + answerCheck + "`\n\n"
+      }
+      out += indent + "<details><summary>\(labels.answer)</summary>\n\n"
       out += indent + exercise.answer + "\n\n"
-      if let check = exercise.check { out += indent + "Check: `" + check + "`\n\n" }
+      if let check = exercise.check { out += indent + label(labels.check) + "`" + check + "`\n\n" }
       out += indent + "</details>\n\n"
     }
     return out
@@ -85,11 +89,14 @@ public struct DocumentTextRenderer: Sendable {
   public var style: TraceRenderer.Style
   public var records: TraceRenderer
   public let diagram: SequenceDiagram
+  public let labels: Labels
 
-  public init(width: Int = 80, style: TraceRenderer.Style = .plain) {
+  public init(width: Int = 80, style: TraceRenderer.Style = .plain, labels: Labels = .english) {
     self.width = max(60, width)
     self.style = style
+    self.labels = labels
     self.records = TraceRenderer(style: style, linePrefix: "  ", width: self.width)
+    self.records.labels = labels
     self.diagram = SequenceDiagram(width: self.width)
   }
 
@@ -98,7 +105,7 @@ public struct DocumentTextRenderer: Sendable {
     switch block {
     case .banner(let number, let title, let subtitle):
       let rule = String(repeating: "=", count: width)
-      return rule + "\n" + bold("WSLab lesson \(number): \(title)") + "\n"
+      return rule + "\n" + bold(Labels.format(labels.banner, "\(number)", title)) + "\n"
         + Trace.wrap(subtitle, width: width).map { $0 + "\n" }.joined() + rule + "\n\n"
     case .heading(let number, let title):
       let lines = Trace.wrap(
@@ -127,7 +134,7 @@ public struct DocumentTextRenderer: Sendable {
       case .gap: return diagram.lanes + "\n"
       }
     case .exercises(let exercises, let answers):
-      var out = bold("Exercises") + "\n"
+      var out = bold(labels.exercises) + "\n"
       for (i, exercise) in exercises.enumerated() {
         let marker = "\(i + 1). "
         let indent = String(repeating: " ", count: marker.count)
@@ -139,12 +146,14 @@ public struct DocumentTextRenderer: Sendable {
       }
       out += "\n"
       out += Trace.wrap(
-        "Answers: in \(answers), and folded under each exercise in the HTML edition (make site).", width: width
+        Labels.format(labels.answersAt, answers), width: width
       ).map { $0 + "\n" }.joined()
       return out + "\n"
     case .end(let number, let next):
       return String(repeating: "=", count: width) + "\n"
-        + Trace.wrap("End of lesson \(number)." + (next.map { " Next: \($0)" } ?? ""), width: width)
+        + Trace.wrap(
+          Labels.format(labels.end, "\(number)") + (next.map { Labels.format(labels.next, $0) } ?? ""), width: width
+        )
         .map { $0 + "\n" }.joined() + "\n"
     }
   }
@@ -170,7 +179,7 @@ public struct DocumentTextRenderer: Sendable {
   }
 
   /// `-` or `12.` when the paragraph is a list item.
-  static func listMarker(_ paragraph: Substring) -> Substring? {
+  public static func listMarker(_ paragraph: Substring) -> Substring? {
     let marker = paragraph.prefix { $0.isNumber || $0 == "." || $0 == "-" }
     let isMarker =
       marker == "-" || (marker.count >= 2 && marker.hasSuffix(".") && marker.dropLast().allSatisfy(\.isNumber))

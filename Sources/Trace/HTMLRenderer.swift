@@ -11,6 +11,8 @@
 public struct HTMLRenderer: Sendable {
   /// Bytes of one field shown before the rest is summarised (`… 65,472 more bytes`).
   public var maxBytesPerField: Int
+  /// The words around the lesson (navigation, "Exercises", "Answer"), and `<html lang>`.
+  public var labels: Labels = .english
 
   public init(maxBytesPerField: Int = 32) {
     self.maxBytesPerField = max(1, maxBytesPerField)
@@ -21,16 +23,23 @@ public struct HTMLRenderer: Sendable {
     public var index: String
     public var previous: (href: String, title: String)?
     public var next: (href: String, title: String)?
+    /// The same page in the other language (`简体中文` on an English page, `English` on a Chinese one).
+    public var alternate: (href: String, title: String)?
 
-    public init(index: String = "index.html", previous: (String, String)? = nil, next: (String, String)? = nil) {
+    public init(
+      index: String = "index.html", previous: (String, String)? = nil, next: (String, String)? = nil,
+      alternate: (String, String)? = nil
+    ) {
       self.index = index
       self.previous = previous.map { (href: $0.0, title: $0.1) }
       self.next = next.map { (href: $0.0, title: $0.1) }
+      self.alternate = alternate.map { (href: $0.0, title: $0.1) }
     }
 
     public static func == (a: Navigation, b: Navigation) -> Bool {
       a.index == b.index && a.previous?.href == b.previous?.href && a.previous?.title == b.previous?.title
         && a.next?.href == b.next?.href && a.next?.title == b.next?.title
+        && a.alternate?.href == b.alternate?.href && a.alternate?.title == b.alternate?.title
     }
   }
 
@@ -237,7 +246,8 @@ public struct HTMLRenderer: Sendable {
       flushDiagram()
       switch block {
       case .banner(let n, let t, let subtitle):
-        body += "<header id=\"top\"><p class=\"kicker\">WSLab lesson \(n)</p><h1>\(Self.escape(t))</h1>"
+        let kicker = Labels.format(labels.banner, "\(n)", "").trimmingSuffix(": ").trimmingSuffix("：")
+        body += "<header id=\"top\"><p class=\"kicker\">\(Self.escape(kicker))</p><h1>\(Self.escape(t))</h1>"
         body += "<p class=\"subtitle\">\(Self.inline(subtitle))</p></header>\n<!--toc-->\n"
       case .heading(let n, let t):
         if sectionOpen { body += "</section>\n" }
@@ -270,24 +280,27 @@ public struct HTMLRenderer: Sendable {
       case .exercises(let exercises, _):
         if sectionOpen { body += "</section>\n" }
         sectionOpen = true
-        toc.append(("exercises", "Exercises"))
+        toc.append(("exercises", labels.exercises))
         body += "<section id=\"exercises\" class=\"exercises\"><h2><a class=\"anchor\" href=\"#exercises\">✎</a> "
-        body += "Exercises</h2>\n<ol>"
+        body += "\(Self.escape(labels.exercises))</h2>\n<ol>"
         for exercise in exercises {
           body += "<li><p>\(Self.inline(exercise.question))</p>"
           if let answerCheck = exercise.answerCheck {
-            body += "<p class=\"check\">Your answer: <code>\(Self.escape(answerCheck))</code></p>"
+            body += "<p class=\"check\">\(Self.escape(labels.yourAnswer)) <code>\(Self.escape(answerCheck))</code></p>"
           }
-          body += "<details><summary>Answer</summary>"
+          body += "<details><summary>\(Self.escape(labels.answer))</summary>"
           body += "<p>\(Self.inline(exercise.answer))</p>"
-          if let check = exercise.check { body += "<p>Check: <code>\(Self.escape(check))</code></p>" }
+          if let check = exercise.check {
+            body += "<p>\(Self.escape(labels.check)) <code>\(Self.escape(check))</code></p>"
+          }
           body += "</details></li>\n"
         }
         body += "</ol>\n"
       case .end(let n, let next):
         if sectionOpen { body += "</section>\n" }
         sectionOpen = false
-        body += "<footer><p>End of lesson \(n).\(next.map { " Next: " + Self.inline($0) } ?? "")</p></footer>\n"
+        let end = Self.escape(Labels.format(labels.end, "\(n)"))
+        body += "<footer><p>\(end)\(next.map { Self.inline(Labels.format(labels.next, $0)) } ?? "")</p></footer>\n"
       case .line, .diagram:
         break
       }
@@ -301,8 +314,9 @@ public struct HTMLRenderer: Sendable {
     tocHTML += "</ol></nav>"
     body = body.replacing("<!--toc-->", with: tocHTML)
 
-    let pageTitle = "WSLab lesson \(number): \(title)"
-    return Self.document(title: pageTitle, navigation: navigation, body: body, records: records)
+    let pageTitle = Labels.format(labels.banner, "\(number)", title)
+    return Self.document(
+      title: pageTitle, navigation: navigation, body: body, records: records, labels: labels)
   }
 
   /// One lesson's page of the printable handout.
@@ -334,21 +348,22 @@ public struct HTMLRenderer: Sendable {
   /// what to remember, and the exercises with the commands that check them. One printed page.
   public func handoutSection(_ entry: HandoutEntry) -> String {
     var out = "<section class=\"handout-page\" id=\"lesson-\(entry.number)\">"
-    out += "<h2>Lesson \(entry.number): \(Self.escape(entry.title))</h2>"
+    let heading = Labels.format(labels.lessonLink, "\(entry.number)") + labels.titleSeparator + entry.title
+    out += "<h2>\(Self.escape(heading))</h2>"
     out += "<p class=\"subtitle\">\(Self.inline(entry.summary))</p>"
     if !entry.keyBytes.isEmpty {
-      out += "<h3>Key bytes</h3>"
+      out += "<h3>\(Self.escape(labels.keyBytes))</h3>"
       for (caption, text) in entry.keyBytes {
         out += "<p class=\"caption\">\(Self.inline(caption))</p><pre>\(Self.escape(text))</pre>"
       }
     }
     if !entry.remember.isEmpty {
-      out += "<h3>Remember</h3><ul>"
+      out += "<h3>\(Self.escape(labels.remember))</h3><ul>"
       for item in entry.remember { out += "<li>\(Self.inline(item))</li>" }
       out += "</ul>"
     }
     if !entry.checks.isEmpty {
-      out += "<h3>Check yourself</h3><ol class=\"checks\">"
+      out += "<h3>\(Self.escape(labels.checkYourself))</h3><ol class=\"checks\">"
       for (task, command) in entry.checks {
         out += "<li>\(Self.inline(task)): <code>\(Self.escape(command))</code></li>"
       }
@@ -360,11 +375,12 @@ public struct HTMLRenderer: Sendable {
   /// The printable handout: every lesson's page, one printed page each (A4 or Letter).
   public func handout(sections: [String]) -> String {
     var body = "<header id=\"top\" class=\"handout-head\"><p class=\"kicker\">WSLab</p>"
-    body += "<h1>WebSocket, byte by byte: the handout</h1><p class=\"subtitle\">One page per lesson. Print "
-    body += "it from the browser (every lesson starts a new page), and check your answers with "
-    body += "<code>wslab check</code>.</p></header>\n"
+    body += "<h1>\(Self.escape(labels.handoutHeading))</h1><p class=\"subtitle\">\(Self.inline(labels.handoutIntro))"
+    body += "</p></header>\n"
     body += sections.joined()
-    return Self.document(title: "WSLab handout", navigation: nil, body: body, records: 0, extraStyle: Self.handoutStyle)
+    return Self.document(
+      title: labels.handoutHeading, navigation: nil, body: body, records: 0, extraStyle: Self.handoutStyle,
+      labels: labels)
   }
 
   static let handoutStyle = """
@@ -378,43 +394,56 @@ public struct HTMLRenderer: Sendable {
     .handout-page h2{margin:0 0 .2rem}.handout-page .subtitle{margin:0 0 .3rem}}
     """
 
-  /// The index page: one entry per lesson.
-  public func index(lessons: [(href: String, number: Int, title: String, summary: String)]) -> String {
-    var body = "<header id=\"top\"><p class=\"kicker\">WSLab</p><h1>WebSocket, byte by byte</h1>"
-    body += "<p class=\"subtitle\">The lessons on RFC 6455 and RFC 7692. Every byte on these pages was "
-    body += "produced and annotated by WSLab's own codec while the lesson ran; click or hover a byte group to "
-    body += "see what it means and which rule of the RFC it follows.</p></header>\n<ol class=\"lessons\">"
+  /// The index page: one entry per lesson. `alternate`: the index in the other language.
+  public func index(
+    lessons: [(href: String, number: Int, title: String, summary: String)],
+    alternate: (href: String, title: String)? = nil
+  ) -> String {
+    var body = "<header id=\"top\"><p class=\"kicker\">WSLab</p><h1>\(Self.escape(labels.indexHeading))</h1>"
+    body += "<p class=\"subtitle\">\(Self.inline(labels.indexIntro))</p></header>\n<ol class=\"lessons\">"
     for lesson in lessons {
-      body += "<li><a href=\"\(Self.escape(lesson.href))\">Lesson \(lesson.number): \(Self.escape(lesson.title))</a>"
+      let name = Labels.format(labels.lessonLink, "\(lesson.number)")
+      body +=
+        "<li><a href=\"\(Self.escape(lesson.href))\">\(Self.escape(name + labels.titleSeparator + lesson.title))</a>"
       body += "<p>\(Self.inline(lesson.summary))</p></li>"
     }
-    body += "</ol>\n<p class=\"handout-link\"><a href=\"handout.html\">The printable handout</a>: one page "
-    body += "per lesson, its key bytes, what to remember, and the exercises with their checks.</p>\n"
-    return Self.document(title: "WSLab lessons", navigation: nil, body: body, records: 0)
+    body += "</ol>\n<p class=\"handout-link\"><a href=\"handout.html\">\(Self.escape(labels.handoutLink))</a>"
+    body += "\(Self.escape(labels.handoutLinkRest))</p>\n"
+    if let alternate {
+      body += "<p class=\"lang\"><a rel=\"alternate\" href=\"\(Self.escape(alternate.href))\">"
+      body += "\(Self.escape(alternate.title))</a></p>\n"
+    }
+    return Self.document(title: labels.lessonsIndex, navigation: nil, body: body, records: 0, labels: labels)
   }
 
   static func document(
-    title: String, navigation: Navigation?, body: String, records: Int, extraStyle: String = ""
+    title: String, navigation: Navigation?, body: String, records: Int, extraStyle: String = "",
+    labels: Labels = .english
   ) -> String {
     var nav = "<nav class=\"top\">"
     if let navigation {
-      nav += "<a href=\"\(escape(navigation.index))\">WSLab lessons</a>"
+      nav += "<a href=\"\(escape(navigation.index))\">\(escape(labels.lessonsIndex))</a>"
       if let p = navigation.previous {
         nav += " <a rel=\"prev\" href=\"\(escape(p.href))\">← \(escape(p.title))</a>"
       }
       if let n = navigation.next {
         nav += " <a rel=\"next\" href=\"\(escape(n.href))\">\(escape(n.title)) →</a>"
       }
+      if let a = navigation.alternate {
+        nav += " <a class=\"lang\" rel=\"alternate\" hreflang=\"\(labels.language == "en" ? "zh-CN" : "en")\" "
+        nav += "href=\"\(escape(a.href))\">\(escape(a.title))</a>"
+      }
     } else {
-      nav += "<span>WSLab lessons</span>"
+      nav += "<span>\(escape(labels.lessonsIndex))</span>"
     }
     if records > 0 {
-      nav += "<label class=\"switch\"><input type=\"checkbox\" id=\"annotate-all\"> annotate all</label>"
+      nav +=
+        "<label class=\"switch\"><input type=\"checkbox\" id=\"annotate-all\"> \(escape(labels.annotateAll))</label>"
     }
     nav += "</nav>"
     return """
       <!doctype html>
-      <html lang="en">
+      <html lang="\(labels.language)">
       <head>
       <meta charset="utf-8">
       <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -638,6 +667,9 @@ public struct HTMLRenderer: Sendable {
     main{max-width:60rem;margin:0 auto;padding:1rem 1.25rem 4rem}
     a{color:var(--link)}
     code,pre,.bytes,.lines,.bitrow,.off{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace}
+    :lang(zh){font-family:system-ui,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",\
+    "Source Han Sans SC",sans-serif}
+    :lang(zh) code,:lang(zh) pre{font-family:ui-monospace,Menlo,Consolas,"Noto Sans Mono CJK SC","Sarasa Mono SC",monospace}
     nav.top{position:sticky;top:0;z-index:2;display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;\
     padding:.5rem 1.25rem;background:var(--card);border-bottom:1px solid var(--line);font-size:.9rem}
     nav.top .switch{margin-left:auto;cursor:pointer;user-select:none}

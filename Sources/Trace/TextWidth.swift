@@ -71,26 +71,29 @@ extension Trace {
   }
 
   /// Word-wraps `text` so that no line is wider than `width` columns: the first line starts with
-  /// `first`, the others with `rest`. Spaces separate words; a word wider than a whole line is
-  /// split where it must be. Returns the lines without line breaks.
+  /// `first`, the others with `rest`. Spaces separate words; Chinese (and other wide) characters
+  /// may break anywhere between them, except before closing punctuation (，。、）and so on) or
+  /// after opening punctuation (（「), as Chinese typesetting requires; a word wider than a whole
+  /// line is split where it must be. Returns the lines without line breaks.
   public static func wrap(_ text: String, width: Int, first: String = "", rest: String = "") -> [String] {
     var lines: [String] = []
     var line = first
     var lineWidth = displayWidth(first)
     var lineHasWord = false
     let restWidth = displayWidth(rest)
-    for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-      var word = String(word)
+    for (word, spaced) in breakableUnits(text) {
+      var word = word
       var wordWidth = displayWidth(word)
-      if lineHasWord && lineWidth + 1 + wordWidth > width {
+      let gap = spaced ? 1 : 0
+      if lineHasWord && lineWidth + gap + wordWidth > width {
         lines.append(line)
         line = rest
         lineWidth = restWidth
         lineHasWord = false
       }
       // A word longer than a whole line: fill lines with pieces of it.
-      while lineWidth + (lineHasWord ? 1 : 0) + wordWidth > width && wordWidth > 1 {
-        let room = width - lineWidth - (lineHasWord ? 1 : 0)
+      while lineWidth + (lineHasWord ? gap : 0) + wordWidth > width && wordWidth > 1 {
+        let room = width - lineWidth - (lineHasWord ? gap : 0)
         if room < 1 {
           lines.append(line)
           line = rest
@@ -110,7 +113,7 @@ extension Trace {
           index = word.index(after: index)
         }
         if piece.isEmpty { break }
-        line += (lineHasWord ? " " : "") + piece
+        line += (lineHasWord && spaced ? " " : "") + piece
         lines.append(line)
         line = rest
         lineWidth = restWidth
@@ -119,11 +122,45 @@ extension Trace {
         wordWidth = displayWidth(word)
       }
       if word.isEmpty { continue }
-      line += (lineHasWord ? " " : "") + word
-      lineWidth += (lineHasWord ? 1 : 0) + wordWidth
+      line += (lineHasWord && spaced ? " " : "") + word
+      lineWidth += (lineHasWord ? gap : 0) + wordWidth
       lineHasWord = true
     }
     lines.append(line)
     return lines
+  }
+
+  /// Punctuation a line may not start with (it closes what precedes it).
+  static let closing: Set<Character> = Set("，。、；：？！）」』》〉】…—,.;:?!)]}%")
+  /// Punctuation a line may not end with (it opens what follows).
+  static let opening: Set<Character> = Set("（「『《〈【([{")
+
+  /// The text cut where a line may break: at spaces (`spaced`: a space separates the unit from
+  /// the one before), and between wide characters or a wide character and its neighbour.
+  static func breakableUnits(_ text: String) -> [(String, spaced: Bool)] {
+    var units: [(String, spaced: Bool)] = []
+    for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+      var current = ""
+      var previous: Character?
+      var spaced = true
+      for character in word {
+        if let p = previous, !current.isEmpty {
+          let wide = isWide(character) || isWide(p)
+          if wide && !closing.contains(character) && !opening.contains(p) {
+            units.append((current, spaced))
+            current = ""
+            spaced = false
+          }
+        }
+        current.append(character)
+        previous = character
+      }
+      if !current.isEmpty { units.append((current, spaced)) }
+    }
+    return units
+  }
+
+  static func isWide(_ character: Character) -> Bool {
+    character.unicodeScalars.first.map { isWide($0.value) } ?? false
   }
 }

@@ -20,6 +20,8 @@ public struct TraceRenderer: Sendable {
   /// limit. When a field's row would be wider, its meaning and RFC section go on lines of their
   /// own under it (`└ meaning  §5.2`), wrapped to fit.
   public var width: Int?
+  /// The words around the records (`note:`, `client → server`), English unless set.
+  public var labels: Labels = .english
 
   public init(
     style: Style = .plain, bytesPerLine: Int = 8, maxLinesPerField: Int = 4,
@@ -38,13 +40,14 @@ public struct TraceRenderer: Sendable {
     case .bytes(let record):
       return render(record)
     case .transition(let from, let to, let reason):
-      let head = "state: \(from) → \(to)"
+      let head = labels.state + "\(from) → \(to)"
       guard !reason.isEmpty else { return linePrefix + paint(head, .magenta) + "\n" }
       let plain = wrapped(head + " (" + Trace.sanitized(reason) + ")", first: linePrefix, rest: linePrefix + "  ")
       return paintPrefix(plain, linePrefix.count, head.count, .magenta)
     case .note(let text):
-      let plain = wrapped("note: " + Trace.sanitized(text), first: linePrefix, rest: linePrefix + "      ")
-      return paintPrefix(plain, linePrefix.count, "note: ".count, .dim)
+      let indent = String(repeating: " ", count: Trace.displayWidth(labels.note))
+      let plain = wrapped(labels.note + Trace.sanitized(text), first: linePrefix, rest: linePrefix + indent)
+      return paintPrefix(plain, linePrefix.count, labels.note.count, .dim)
     }
   }
 
@@ -57,8 +60,9 @@ public struct TraceRenderer: Sendable {
     var out = linePrefix + paint("▶ ", .bold)
     var headWidth = Trace.displayWidth(linePrefix) + 2
     if record.direction != .unspecified {
-      out += paint(record.direction.rawValue, .cyan) + "  "
-      headWidth += Trace.displayWidth(record.direction.rawValue) + 2
+      let direction = labels.direction(record.direction)
+      out += paint(direction, .cyan) + "  "
+      headWidth += Trace.displayWidth(direction) + 2
     }
     let title = Trace.sanitized(record.title)
     if let width, headWidth + Trace.displayWidth(title) > width {

@@ -24,7 +24,8 @@ final class LessonGoldenTests: XCTestCase {
   }
 
   func run(
-    _ lesson: String, arguments: [String] = ["--no-color", "--no-pause"], columns: Int? = nil
+    _ lesson: String, arguments: [String] = ["--no-color", "--no-pause"], columns: Int? = nil,
+    locale: [String: String] = [:]
   ) throws -> (String, Int32) {
     let process = Process()
     process.executableURL = try Self.binDirectory().appendingPathComponent(lesson)
@@ -32,6 +33,11 @@ final class LessonGoldenTests: XCTestCase {
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = nil
     env["COLUMNS"] = columns.map(String.init)
+    // The language comes from the locale: the machine's must not choose it for the tests.
+    env["LC_ALL"] = nil
+    env["LC_MESSAGES"] = nil
+    env["LANG"] = "C.UTF-8"
+    env.merge(locale) { _, new in new }
     process.environment = env
     let pipe = Pipe()
     process.standardOutput = pipe
@@ -42,8 +48,10 @@ final class LessonGoldenTests: XCTestCase {
     return (String(decoding: data, as: UTF8.self), process.terminationStatus)
   }
 
-  func golden(_ name: String) throws -> String {
-    let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Golden"))
+  func golden(_ name: String, language: String? = nil) throws -> String {
+    let url = try XCTUnwrap(
+      Bundle.module.url(
+        forResource: name, withExtension: "txt", subdirectory: language.map { "Golden/" + $0 } ?? "Golden"))
     return try String(contentsOf: url, encoding: .utf8)
   }
 
@@ -218,5 +226,92 @@ final class LessonGoldenTests: XCTestCase {
       XCTAssertFalse(first.contains("\u{1b}["), "\(lesson) printed ANSI escapes to a pipe")
       XCTAssertEqual(first, second, "\(lesson) output differs between runs")
     }
+  }
+
+  // MARK: the Chinese edition
+
+  static var repositoryRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+  }
+
+  /// The lessons translated so far: those with a README.zh-CN.md beside their README.
+  static func chineseLessons() throws -> [(executable: String, slug: String)] {
+    let lessons = Self.repositoryRoot.appendingPathComponent("Lessons")
+    return try FileManager.default.contentsOfDirectory(atPath: lessons.path).sorted()
+      .filter { FileManager.default.fileExists(atPath: lessons.appendingPathComponent("\($0)/README.zh-CN.md").path) }
+      .map { ("Lesson" + $0.prefix(2), $0) }
+  }
+
+  /// `--lang zh-CN` prints each translated lesson as its golden file, fitting 80 columns (Chinese
+  /// characters count two).
+  func testChineseEditionMatchesGolden() throws {
+    let lessons = try Self.chineseLessons()
+    XCTAssertFalse(lessons.isEmpty)
+    for (lesson, slug) in lessons {
+      let (output, status) = try run(lesson, arguments: ["--no-color", "--no-pause", "--lang", "zh-CN"])
+      XCTAssertEqual(status, 0)
+      let expected = try golden(slug, language: "zh-CN")
+      if output != expected {
+        let got = output.split(separator: "\n", omittingEmptySubsequences: false)
+        let want = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let first = (0..<min(got.count, want.count)).first { got[$0] != want[$0] } ?? min(got.count, want.count)
+        XCTFail(
+          """
+          \(lesson) --lang zh-CN differs from Golden/zh-CN/\(slug).txt at line \(first + 1) (make golden):
+            expected: \(first < want.count ? String(want[first]) : "<end>")
+            actual:   \(first < got.count ? String(got[first]) : "<end>")
+          """)
+      }
+      XCTAssertEqual(overWide(output, limit: 80), [], "\(lesson) in Chinese is wider than 80 columns")
+      // The text is Chinese: most lines with words have Chinese characters in them.
+      XCTAssertTrue(output.contains("练习"), lesson)
+      let readme = try String(
+        contentsOf: Self.repositoryRoot.appendingPathComponent("Lessons/\(slug)/README.zh-CN.md"), encoding: .utf8)
+      XCTAssertTrue(readme.contains("<summary>答案</summary>"), "\(slug)/README.zh-CN.md has no answers: make golden")
+    }
+  }
+
+  /// Every string a translated lesson prints has a translation, and every entry of its catalog is
+  /// still printed: a string missing from either language fails here, named.
+  func testChineseCatalogsHaveEveryStringAndNoStaleOne() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wslab-strings-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for (lesson, slug) in try Self.chineseLessons() {
+      let path = dir.appendingPathComponent(slug + ".txt").path
+      let (_, status) = try run(
+        lesson, arguments: ["--no-color", "--no-pause", "--lang", "zh-CN", "--strings-report", path])
+      XCTAssertEqual(status, 0)
+      let report = try String(contentsOfFile: path, encoding: .utf8)
+      XCTAssertTrue(report.contains("# missing: 0\n"), "\(lesson): strings without a translation:\n\(report)")
+      XCTAssertTrue(report.contains("# unused: 0\n"), "\(lesson): catalog entries no longer printed:\n\(report)")
+    }
+    // And the check can fail: an English run has nothing to report, a lesson without a catalog
+    // reports what it lacks.
+    let path = dir.appendingPathComponent("untranslated.txt").path
+    let untranslated = try ["Lesson02", "Lesson03", "Lesson04"].first { name in
+      try !Self.chineseLessons().contains { $0.executable == name }
+    }
+    if let untranslated {
+      _ = try run(untranslated, arguments: ["--no-color", "--no-pause", "--lang", "zh-CN", "--strings-report", path])
+      let report = try String(contentsOfFile: path, encoding: .utf8)
+      XCTAssertFalse(report.contains("# missing: 0\n"), report)
+    }
+  }
+
+  /// The locale chooses the language as POSIX orders it (LC_ALL, LC_MESSAGES, LANG); --lang wins.
+  func testLocaleChoosesTheLanguage() throws {
+    let (chinese, _) = try run("Lesson01", arguments: ["--no-color", "--no-pause", "--lang", "zh-CN"])
+    let (english, _) = try run("Lesson01")
+    XCTAssertNotEqual(chinese, english)
+    XCTAssertEqual(try run("Lesson01", locale: ["LANG": "zh_CN.UTF-8"]).0, chinese)
+    XCTAssertEqual(try run("Lesson01", locale: ["LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"]).0, english)
+    XCTAssertEqual(try run("Lesson01", locale: ["LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"]).0, chinese)
+    XCTAssertEqual(
+      try run("Lesson01", arguments: ["--no-color", "--no-pause", "--lang", "en"], locale: ["LANG": "zh_CN.UTF-8"]).0,
+      english)
+    let (_, status) = try run("Lesson01", arguments: ["--no-pause", "--lang", "fr"])
+    XCTAssertEqual(status, 2)
   }
 }

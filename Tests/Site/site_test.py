@@ -217,6 +217,47 @@ def check_handout(driver, report, site, lessons, screenshots):
                 f.write(data)
 
 
+def check_chinese(driver, report, site, pages):
+    """The Chinese edition in site/zh-CN/: each translated lesson's page is in Chinese
+    (<html lang="zh-CN">), and it and its English twin link each other; the Chinese index links
+    every lesson (the untranslated ones to their English pages); its handout prints one page per
+    translated lesson."""
+    zh = os.path.join(site, "zh-CN")
+    translated = sorted(f for f in os.listdir(zh) if f.endswith(".html") and f not in ("index.html", "handout.html")
+                        and ".part." not in f) if os.path.isdir(zh) else []
+    report.check("zh-CN: the Chinese edition has pages", bool(translated), f"in {zh}")
+    for page in translated:
+        driver.get(urljoin("file:", pathname2url(os.path.abspath(os.path.join(zh, page)))))
+        lang = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        body = driver.find_element(By.TAG_NAME, "body").text
+        han = sum(1 for c in body if "\u4e00" <= c <= "\u9fff")
+        report.check(f"zh-CN/{page}: lang is zh-CN, and the text is Chinese", lang == "zh-CN" and han > 500,
+                     f"lang {lang}, {han} Han characters")
+        back = driver.find_elements(By.CSS_SELECTOR, "nav.top a.lang")
+        report.check(f"zh-CN/{page}: links its English twin",
+                     bool(back) and back[0].get_attribute("href").endswith("/" + page)
+                     and "/zh-CN/" not in back[0].get_attribute("href"), f"{[a.get_attribute('href') for a in back]}")
+        if back:
+            back[0].click()
+            there = driver.find_elements(By.CSS_SELECTOR, "nav.top a.lang")
+            report.check(f"{page}: the English page links back to the Chinese one",
+                         bool(there) and there[0].get_attribute("href").endswith("/zh-CN/" + page),
+                         f"{[a.get_attribute('href') for a in there]}")
+        report.check(f"zh-CN/{page}: has its exercises with their checks",
+                     "练习" in body and "wslab check" in body)
+    driver.get(urljoin("file:", pathname2url(os.path.abspath(os.path.join(zh, "index.html")))))
+    links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "ol.lessons > li > a")]
+    missing = [p for p in pages if not any(l.endswith("/" + p) for l in links)]
+    report.check("zh-CN/index.html: links every lesson", len(links) == len(pages) and not missing, f"missing {missing}")
+    broken = [l for l in links if not os.path.exists(l.replace("file://", ""))]
+    report.check("zh-CN/index.html: every link leads to a page", not broken, f"{broken}")
+    driver.get(urljoin("file:", pathname2url(os.path.abspath(os.path.join(zh, "handout.html")))))
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "marginTop": 0.47,
+                                                     "marginBottom": 0.47, "marginLeft": 0.47, "marginRight": 0.47})
+    count = len(re.findall(rb"/Type\s*/Page\b(?!s)", base64.b64decode(pdf["data"])))
+    report.check("zh-CN/handout.html: one printed page per translated lesson", count == len(translated), f"{count}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("site")
@@ -238,6 +279,7 @@ def main():
                  for a in driver.find_elements(By.CSS_SELECTOR, "ol.lessons > li > a")]
         report.check("the index links every lesson page", links == pages, f"links {links}, pages {pages}")
         check_handout(driver, report, args.site, len(pages), args.screenshots)
+        check_chinese(driver, report, args.site, pages)
         for page in pages:
             with open(os.path.join(args.site, page.replace(".html", ".json")), encoding="utf-8") as f:
                 trace = json.load(f)

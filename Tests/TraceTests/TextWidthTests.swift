@@ -107,3 +107,53 @@ final class TextWidthTests: XCTestCase {
     XCTAssertTrue(text.contains("negotiated"), text)
   }
 }
+
+/// The translator of the Chinese edition, and wrapping Chinese text.
+final class TranslatorTests: XCTestCase {
+  func testExactAndTemplateEntries() {
+    let t = Translator(catalog: [
+      "Hello": "你好",
+      "payload length: {} bytes": "负载长度：{} 字节",
+      "{t} (RFC {})": "{}（RFC {}）",
+      "frames": "帧",
+      "{} then {}": "{2} 在 {1} 之后",
+      "{} instead of {}": "用 {} 代替 {}",
+    ])
+    XCTAssertEqual(t.translate("Hello"), "你好")
+    XCTAssertEqual(t.translate("payload length: 125 bytes"), "负载长度：125 字节")
+    XCTAssertEqual(t.translate("frames (RFC 6455 §5.2)"), "帧（RFC 6455 §5.2）")
+    XCTAssertEqual(t.translate("a then b"), "b 在 a 之后")
+    XCTAssertEqual(t.translate("POST instead of GET"), "用 POST 代替 GET")
+    // A value placeholder does not swallow a sentence: this prose is missing, not mistranslated.
+    let prose = "The client refuses. It uses MD5 instead of SHA-1 here"
+    XCTAssertEqual(t.translate(prose), prose)
+    // {t} must be translated: an unknown title is reported missing.
+    XCTAssertEqual(t.translate("Sockets (RFC 6455 §1)"), "Sockets（RFC 6455 §1）")
+    XCTAssertEqual(t.missing, [prose, "Sockets"])
+    // Hex bytes, numbers and arrows need no entry; words do.
+    XCTAssertEqual(t.translate("81 05 48 65 6c 6c 6f"), "81 05 48 65 6c 6c 6f")
+    XCTAssertEqual(t.translate("→ 12"), "→ 12")
+    XCTAssertEqual(t.missing.count, 2)
+    XCTAssertTrue(Translator.needsTranslation("cf go"))
+    XCTAssertFalse(Translator.needsTranslation("46 06 cf 38 be ea"))
+    XCTAssertEqual(t.unused, [])
+    XCTAssertEqual(Translator(catalog: ["x y": "z"]).unused, ["x y"])
+  }
+
+  func testChineseWrapsBetweenCharactersButNotBeforeClosingPunctuation() {
+    let text = "客户端发送一个随机的密钥，服务器必须回答一个只有它才会算出来的值。"
+    for width in 10...30 {
+      let lines = Trace.wrap(text, width: width)
+      XCTAssertEqual(lines.joined(), text, "width \(width): no character lost or added")
+      for line in lines {
+        XCTAssertLessThanOrEqual(Trace.displayWidth(line), width, "width \(width)")
+        XCTAssertFalse(line.hasPrefix("，") || line.hasPrefix("。"), "width \(width): \(line)")
+      }
+      // Lines are filled: only the last may be shorter than width - 2 (one wide character).
+      for line in lines.dropLast() { XCTAssertGreaterThanOrEqual(Trace.displayWidth(line), width - 3, "\(width)") }
+    }
+    // Mixed text keeps the spaces English words had, and adds none between Chinese characters.
+    XCTAssertEqual(
+      Trace.wrap("用 `Upgrade: websocket` 请求切换协议", width: 16), ["用 `Upgrade:", "websocket` 请求", "切换协议"])
+  }
+}
