@@ -122,7 +122,7 @@ let package = Package(
         "LessonSupport", "Connection", "Framing", "Handshake", "Trace", .product(name: "NIOCore", package: "swift-nio"),
       ],
       path: "Lessons/02-framing",
-      exclude: ["README.md"],
+      exclude: ["README.md", "README.zh-CN.md"],
       swiftSettings: swiftSettings
     ),
 

@@ -10,7 +10,7 @@ import LessonSupport
 import NIOCore
 import Trace
 
-var lesson = Lesson(number: 2, title: "frames")
+var lesson = Lesson(number: 2, title: "frames", chinese: chinese)
 let rfcKey = MaskingKey(0x37, 0xfa, 0x21, 0x3d)  // the masking key of RFC 6455 §5.7
 let hello = Array("Hello".utf8)
 

@@ -29,6 +29,13 @@ func wait(for sink: TraceSink, until marker: String, occurrences: Int = 1, secon
   }
 }
 
+/// Forgets what the sink traced so far, text and events alike (a wait counts its markers in the
+/// text).
+func reset(_ sink: TraceSink) {
+  _ = sink.drain()
+  _ = sink.drainEvents()
+}
+
 /// Shows what the sink traced since the last call, masked; `keep` picks the events to show.
 @MainActor func showEvents(
   _ sink: TraceSink, ports: [Int], keep: (String?, TraceEvent) -> Bool = { _, _ in true }
@@ -319,7 +326,7 @@ showEvents(originSink, ports: [originPort]) { _, event in
 }
 _ = try await forged.close(code: .normalClosure, reason: "")
 try await originServer.shutdown()
-_ = originSink.drainEvents()
+reset(originSink)
 lesson.say(
   """
   So the Origin check protects users' browsers from other sites, not the server from \
@@ -410,6 +417,7 @@ await wait(for: defenceSink, until: "TCP connection closed")
 // The frame's dissection depends on how much of it had arrived when the limit tripped (TCP
 // decides); its length field does not.
 let bombEvents = defenceSink.drainEvents()
+_ = defenceSink.drain()
 for (_, event) in bombEvents {
   guard case .bytes(let record) = event, record.direction == .clientToServer,
     let length = record.fields.first(where: { $0.name == "ext. length" })
@@ -426,7 +434,7 @@ lesson.line()
 lesson.line("The client reports: \(bombOutcome)")
 lesson.line()
 try await bombServer.shutdown()
-_ = defenceSink.drainEvents()
+reset(defenceSink)
 
 lesson.say(
   """
@@ -455,7 +463,7 @@ lesson.line(
     : "The client reads nothing, and the connection is still open")
 lesson.line()
 try await slowServer.shutdown()
-_ = defenceSink.drainEvents()
+reset(defenceSink)
 
 lesson.say(
   """
@@ -498,7 +506,7 @@ showEvents(defenceSink, ports: [queuePort]) { source, event in
 _ = try await sender.close(code: .normalClosure, reason: "")
 reader.close()
 try await queueServer.shutdown()
-_ = defenceSink.drainEvents()
+reset(defenceSink)
 
 lesson.say(
   """

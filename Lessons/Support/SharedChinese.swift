@@ -4,7 +4,7 @@
 /// writing on WebSocket: 握手, 帧, 掩码, 掩码键, 分片, 负载, 关闭码, 扩展, 子协议, 头字段;
 /// protocol names (FIN, opcode, Sec-WebSocket-Key) and RFC section numbers stay as they are.
 enum SharedChinese {
-  static let catalog: [String: String] = navigation.merging(handshake) { a, _ in a }
+  static let catalog: [String: String] = navigation.merging(handshake) { a, _ in a }.merging(framing) { a, _ in a }
 
   /// The lesson list (index, navigation).
   static let navigation: [String: String] = [
@@ -126,5 +126,113 @@ enum SharedChinese {
     // Every lesson.
     "Common misconceptions": "常见误区",
     "none": "无",
+  ]
+
+  /// The Framing layer: frame titles, field meanings, errors, and the decoder's progress (§5).
+  static let framing: [String: String] = [
+    // Titles: "frame: KIND [PAYLOAD] (FLAGS)". The kind and flags are translated inside (@ keys).
+    "frame: {} ({})": "帧：{}（{}）",
+    "invalid frame: {t}": "无效帧：{}",
+    "frame: {} (header incomplete)": "帧：{}（帧头不完整）",
+    "@text {}": "文本 {}", "@text": "文本", "@binary": "二进制", "@continuation {}": "延续 {}",
+    "@continuation": "延续", "@ping {}": "ping {}", "@ping": "ping", "@pong {}": "pong {}", "@pong": "pong",
+    "@close {}": "关闭 {}", "@close": "关闭",
+    "@{} bytes": "{} 字节", "@masked, {} bytes": "已加掩码，{} 字节", "@FIN=0, {} bytes": "FIN=0，{} 字节",
+    "@FIN=0, masked, {} bytes": "FIN=0，已加掩码，{} 字节", "@RSV1, {} bytes": "RSV1，{} 字节",
+    "@RSV1, masked, {} bytes": "RSV1，已加掩码，{} 字节", "@FIN=0, RSV1, {} bytes": "FIN=0，RSV1，{} 字节",
+    "@FIN=0, RSV1, masked, {} bytes": "FIN=0，RSV1，已加掩码，{} 字节",
+    // FIN, RSV, opcode.
+    "final fragment: this frame ends the message": "最后一个分片：这个帧结束整条消息",
+    "more fragments of this message follow": "这条消息后面还有分片",
+    "reserved bits, 0 unless an extension defines them": "保留位，除非扩展定义了它们，否则为 0",
+    "RSV1 set, but no negotiated extension defines it: fail with 1002": "RSV1 被置位，但没有协商过的扩展定义它：以 1002 失败",
+    "reserved bits set that no negotiated extension defines: fail with 1002": "保留位被置位，但没有协商过的扩展定义它们：以 1002 失败",
+    "RSV1 set: a compressed message (permessage-deflate, RFC 7692 §6)":
+      "RSV1 被置位：一条压缩消息（permessage-deflate，RFC 7692 §6）",
+    "reserved bits set, as a negotiated extension defines them": "保留位被置位，与协商过的扩展的定义一致",
+    "RSV1 set: a compressed message if permessage-deflate was negotiated (RFC 7692 §6), else 1002":
+      "RSV1 被置位：若协商了 permessage-deflate 则是压缩消息（RFC 7692 §6），否则为 1002",
+    "reserved bits set: only a negotiated extension may set them, else 1002": "保留位被置位：只有协商过的扩展可以置位，否则为 1002",
+    "text frame: the message is UTF-8 text": "文本帧：消息是 UTF-8 文本",
+    "binary frame: the message is raw bytes": "二进制帧：消息是原始字节",
+    "continuation: the next fragment of the message in progress": "延续帧：正在传输的消息的下一个分片",
+    "ping: the peer must answer with a pong (§5.5.2)": "ping：对端必须回一个 pong（§5.5.2）",
+    "pong: the answer to a ping (§5.5.3)": "pong：对 ping 的回答（§5.5.3）",
+    "close frame: starts or answers the closing handshake (§5.5.1)": "关闭帧：发起或回应关闭握手（§5.5.1）",
+    "reserved opcode: fail the connection with 1002": "保留的操作码：以 1002 令连接失败",
+    // MASK and the length.
+    "payload is masked, as every client frame must be; the key follows the length": "负载已加掩码，客户端的每个帧都必须如此；掩码键紧跟在长度之后",
+    "not masked, but a client must mask every frame: the server fails with 1002": "没有加掩码，但客户端的每个帧都必须加：服务器以 1002 失败",
+    "payload is not masked: a server never masks": "负载没有加掩码：服务器从不加掩码",
+    "masked, but a server must not mask: the client fails with 1002": "加了掩码，但服务器不得加掩码：客户端以 1002 失败",
+    "payload is masked; a 4-byte key follows the length (only clients mask)": "负载已加掩码；长度后面跟着 4 字节的掩码键（只有客户端加掩码）",
+    "payload is not masked (only clients mask)": "负载没有加掩码（只有客户端加掩码）",
+    "payload length: {} bytes (0–125 fit in 7 bits)": "负载长度：{} 字节（0–125 用 7 位就能表示）",
+    "126: the length is in the next 2 bytes (16-bit)": "126：长度在后面 2 个字节里（16 位）",
+    "127: the length is in the next 8 bytes (64-bit)": "127：长度在后面 8 个字节里（64 位）",
+    "payload length {} bytes, 16-bit big-endian (network byte order)": "负载长度 {} 字节，16 位大端序（网络字节序）",
+    "payload length {} bytes, 64-bit big-endian (network byte order)": "负载长度 {} 字节，64 位大端序（网络字节序）",
+    "{} fits in 7 bits: not the minimal form a sender must use; WSLab fails with 1002":
+      "{} 用 7 位就能表示：这不是发送方必须使用的最短形式；WSLab 以 1002 失败",
+    "most significant bit set, which §5.2 forbids: fail with 1002": "最高位被置位，§5.2 禁止这样：以 1002 失败",
+    "payload byte i is XORed with key byte i mod 4": "负载的第 i 个字节与掩码键的第 i mod 4 个字节做异或",
+    // Payloads.
+    "application data": "应用数据",
+    "binary data": "二进制数据",
+    "masked binary data": "已加掩码的二进制数据",
+    "binary data ({} of {} bytes present)": "二进制数据（已到 {}/{} 字节）",
+    "masked payload, unmasked: {}": "已加掩码的负载，去掉掩码后：{}",
+    "payload of a reserved opcode": "保留操作码的负载",
+    "no payload": "没有负载",
+    "application data; not compressed: no extension was negotiated, so RSV1 means nothing here":
+      "应用数据；没有压缩：没有协商任何扩展，所以 RSV1 在这里毫无意义",
+    "UTF-8 reason, for humans": "UTF-8 编码的原因，给人看的",
+    "masked; {}": "已加掩码；{}",
+    // Close codes (§7.4.1).
+    "normal closure": "正常关闭", "going away": "离开", "protocol error": "协议错误",
+    "unsupported data": "不支持的数据", "invalid payload data": "无效的负载数据", "policy violation": "违反策略",
+    "message too big": "消息过大", "mandatory extension": "缺少必需的扩展", "internal error": "服务器内部错误",
+    "service restart": "服务重启", "try again later": "稍后重试",
+    // Errors, as a receiver reports them (✗ CODE NAME: WHY).
+    "✗ {} {t}: {t}": "✗ {} {}：{}",
+    "RSV1 set, but no negotiated extension defines it": "RSV1 被置位，但没有协商过的扩展定义它",
+    "RSV2 set, but no negotiated extension defines it": "RSV2 被置位，但没有协商过的扩展定义它",
+    "RSV3 set, but no negotiated extension defines it": "RSV3 被置位，但没有协商过的扩展定义它",
+    "RSV1, RSV3 set, but no negotiated extension defines it": "RSV1、RSV3 被置位，但没有协商过的扩展定义它们",
+    "opcode {} is reserved for future use": "操作码 {} 保留给将来使用",
+    "ping frame has FIN = 0; control frames must not be fragmented": "ping 帧的 FIN = 0；控制帧不得分片",
+    "ping frame carries {} bytes; control frames carry at most 125": "ping 帧带了 {} 字节；控制帧最多 125 字节",
+    "frame from the client is not masked (MASK = 0); a client must mask every frame":
+      "客户端发来的帧没有加掩码（MASK = 0）；客户端的每个帧都必须加掩码",
+    "frame from the server is masked (MASK = 1); a server must not mask": "服务器发来的帧加了掩码（MASK = 1）；服务器不得加掩码",
+    "length {} sent in the {}-bit form; a sender must use the minimal number of bytes, and WSLab refuses any other":
+      "长度 {} 用了 {} 位的形式；发送方必须用最少的字节数，WSLab 拒绝其他形式",
+    "64-bit payload length has its most significant bit set": "64 位负载长度的最高位被置位",
+    "frame of {} bytes exceeds the limit of {} bytes": "{} 字节的帧超过了 {} 字节的上限",
+    "continuation frame, but no fragmented message was started": "收到延续帧，但没有正在进行的分片消息",
+    "text frame inside a fragmented message; only continuation or control frames may come next":
+      "分片消息中间出现了文本帧；接下来只能是延续帧或控制帧",
+    "text message is not valid UTF-8 (byte {} of the message cannot continue a valid sequence)":
+      "文本消息不是合法的 UTF-8（消息的第 {} 个字节无法延续合法的序列）",
+    "text message ends inside an incomplete UTF-8 sequence (starting at byte {} of the message)":
+      "文本消息在一个不完整的 UTF-8 序列中间结束（该序列从消息的第 {} 个字节开始）",
+    "compressed message inflates to more than {} bytes": "压缩消息解压后超过 {} 字节",
+    // The decoder's progress, byte by byte (wslab decode --step).
+    "between frames: the next byte starts a header (FIN, RSV1-3, opcode)": "在帧与帧之间：下一个字节开始一个新帧头（FIN、RSV1-3、opcode）",
+    "have {}; need byte 1: MASK and the 7-bit length": "已有 {}；还需要第 1 字节：MASK 和 7 位长度",
+    "have {}; need {} more bytes of the masking key": "已有 {}；还需要掩码键的 {} 个字节",
+    "have {}; need 1 more byte of the masking key": "已有 {}；还需要掩码键的 1 个字节",
+    "header complete; payload: {} of {} bytes in; the next is unmasked with key byte {}":
+      "帧头完整；负载：已收到 {}/{} 字节；下一个字节用掩码键的第 {} 字节去掩码",
+    "{} XOR {} = {}; payload: {} of {} bytes in; the next is unmasked with key byte {}":
+      "{} XOR {} = {}；负载：已收到 {}/{} 字节；下一个字节用掩码键的第 {} 字节去掩码",
+    "{} XOR {} = {}; frame complete; between frames: the next byte starts a header (FIN, RSV1-3, opcode)":
+      "{} XOR {} = {}；帧完整；在帧与帧之间：下一个字节开始一个新帧头（FIN、RSV1-3、opcode）",
+    // wslab break: what the receiver does with each variant.
+    "accepts it: {t}": "接受：{}",
+    "a first fragment; waits for the rest of the message": "是第一个分片；等待消息的其余部分",
+    "delivers {}": "交付 {}",
+    "waits for {} more bytes": "再等 {} 个字节",
+    "waits for 1 more byte": "再等 1 个字节",
   ]
 }

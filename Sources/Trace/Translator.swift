@@ -7,7 +7,9 @@
 /// only when the catalog happens to know it); `{t}` matches text that must be translated itself
 /// (and counts as missing when it cannot be). The translation puts the matched texts back in
 /// order with `{}`, or in any order with `{1}`, `{2}`, …. Keys without placeholders are looked up
-/// first, exactly.
+/// first, exactly. A key that starts with `@` translates only what a placeholder matched (such as
+/// `@text {}` for the kind of frame inside a record title), never a whole string, so that a short
+/// key cannot half-translate a sentence it was not written for.
 ///
 /// The translator remembers what it could not translate (``missing``) and which entries it never
 /// used (``unused``), so that a test can fail on a string missing from either language. Text with
@@ -17,6 +19,8 @@
 public final class Translator {
   private struct Pattern {
     var key: String
+    /// An `@` key: only for what a placeholder matched.
+    var inner: Bool
     var literals: [String]
     /// For each placeholder: true for `{t}` (must be translated).
     var translated: [Bool]
@@ -24,6 +28,8 @@ public final class Translator {
   }
 
   private var exact: [String: String] = [:]
+  /// `@` keys without placeholders: the text without the `@`, to the catalog key and translation.
+  private var innerExact: [String: (key: String, translation: String)] = [:]
   private var patterns: [Pattern] = []
   /// Text the catalog had no entry for, in the order it was first seen.
   public private(set) var missing: [String] = []
@@ -31,7 +37,13 @@ public final class Translator {
   private var usedKeys: Set<String> = []
 
   public init(catalog: [String: String]) {
-    for (key, translation) in catalog {
+    for (catalogKey, translation) in catalog {
+      let inner = catalogKey.hasPrefix("@")
+      let key = inner ? String(catalogKey.dropFirst()) : catalogKey
+      if inner && !key.contains("{") {
+        innerExact[key] = (catalogKey, translation)
+        continue
+      }
       if key.contains("{}") || key.contains("{t}") {
         var literals: [String] = []
         var translated: [Bool] = []
@@ -48,7 +60,8 @@ public final class Translator {
           }
         }
         literals.append(current)
-        patterns.append(Pattern(key: key, literals: literals, translated: translated, translation: translation))
+        patterns.append(
+          Pattern(key: catalogKey, inner: inner, literals: literals, translated: translated, translation: translation))
       } else {
         exact[key] = translation
       }
@@ -72,18 +85,23 @@ public final class Translator {
   /// The translation of `text` when the catalog has one; nil otherwise (nothing is remembered).
   public func lookup(_ text: String) -> String? { lookup(text, recordingMisses: false) }
 
-  private func lookup(_ text: String, recordingMisses: Bool) -> String? {
+  private func lookup(_ text: String, recordingMisses: Bool, inner: Bool = false) -> String? {
     if let translated = exact[text] {
       usedKeys.insert(text)
       return translated
     }
-    for pattern in patterns {
+    if inner, let entry = innerExact[text] {
+      usedKeys.insert(entry.key)
+      return entry.translation
+    }
+    for pattern in patterns where inner || !pattern.inner {
       guard let captures = Self.match(text, pattern.literals),
         zip(captures, pattern.translated).allSatisfy({ $1 || Self.isValue($0) })
       else { continue }
       usedKeys.insert(pattern.key)
       let filled = zip(captures, pattern.translated).map { capture, mustTranslate in
-        mustTranslate ? (recordingMisses ? translate(capture) : lookup(capture) ?? capture) : lookup(capture) ?? capture
+        if mustTranslate && recordingMisses { return translate(capture) }
+        return lookup(capture, recordingMisses: false, inner: true) ?? capture
       }
       return Self.fill(pattern.translation, with: filled)
     }
@@ -92,7 +110,7 @@ public final class Translator {
 
   /// Catalog keys no text used, sorted.
   public var unused: [String] {
-    (Array(exact.keys) + patterns.map(\.key)).filter { !usedKeys.contains($0) }.sorted()
+    (Array(exact.keys) + innerExact.values.map(\.key) + patterns.map(\.key)).filter { !usedKeys.contains($0) }.sorted()
   }
 
   /// True when `text` holds a word: a run of ASCII letters that is not a hex byte (two letters
