@@ -132,7 +132,7 @@ let package = Package(
         "LessonSupport", "Connection", "Handshake", "Framing", "Trace", .product(name: "NIOCore", package: "swift-nio"),
       ],
       path: "Lessons/03-connection",
-      exclude: ["README.md"],
+      exclude: ["README.md", "README.zh-CN.md"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(

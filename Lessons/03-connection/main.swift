@@ -10,7 +10,7 @@ import LessonSupport
 import NIOCore
 import Trace
 
-var lesson = Lesson(number: 3, title: "a conversation")
+var lesson = Lesson(number: 3, title: "a conversation", chinese: chinese)
 
 /// Collects what one endpoint reports, so the lesson can print it next to the other's.
 final class Side: TraceObserver {

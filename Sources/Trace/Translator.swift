@@ -94,16 +94,22 @@ public final class Translator {
       usedKeys.insert(entry.key)
       return entry.translation
     }
-    for pattern in patterns where inner || !pattern.inner {
-      guard let captures = Self.match(text, pattern.literals),
-        zip(captures, pattern.translated).allSatisfy({ $1 || Self.isValue($0) })
-      else { continue }
-      usedKeys.insert(pattern.key)
-      let filled = zip(captures, pattern.translated).map { capture, mustTranslate in
-        if mustTranslate && recordingMisses { return translate(capture) }
-        return lookup(capture, recordingMisses: false, inner: true) ?? capture
+    // Whole-string keys first; `@` keys only when none fits (and only inside a placeholder).
+    for pass in inner ? [false, true] : [false] {
+      for pattern in patterns where pattern.inner == pass {
+        guard let captures = Self.match(text, pattern.literals),
+          zip(captures, pattern.translated).allSatisfy({ $1 || Self.isValue($0) })
+        else { continue }
+        usedKeys.insert(pattern.key)
+        let filled = zip(captures, pattern.translated).map { capture, mustTranslate in
+          if mustTranslate && recordingMisses {
+            if let translated = lookup(capture, recordingMisses: true, inner: true) { return translated }
+            return translate(capture)
+          }
+          return lookup(capture, recordingMisses: false, inner: true) ?? capture
+        }
+        return Self.fill(pattern.translation, with: filled)
       }
-      return Self.fill(pattern.translation, with: filled)
     }
     return nil
   }
@@ -136,7 +142,13 @@ public final class Translator {
   /// What a `{}` may match: a value (a number, a quoted string, a header value, a short phrase),
   /// not a sentence. This keeps a short pattern such as `{} instead of {}` from matching prose.
   static func isValue(_ capture: String) -> Bool {
-    capture.count <= 80 && !capture.contains(". ") && !capture.contains("? ") && !capture.contains("; ")
+    // Quoted text (a close reason, a header value) is data: its punctuation does not count.
+    var unquoted = ""
+    var quoted = false
+    for c in capture {
+      if c == "\"" { quoted.toggle() } else if !quoted { unquoted.append(c) }
+    }
+    return unquoted.count <= 80 && !unquoted.contains(". ") && !unquoted.contains("? ") && !unquoted.contains("; ")
   }
 
   /// The texts the placeholders matched (leftmost, shortest), or nil.
