@@ -142,7 +142,7 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
       ],
       path: "Lessons/04-deflate",
-      exclude: ["README.md"],
+      exclude: ["README.md", "README.zh-CN.md"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(

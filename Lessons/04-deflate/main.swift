@@ -13,7 +13,7 @@ import LessonSupport
 import NIOCore
 import Trace
 
-var lesson = Lesson(number: 4, title: "compression (permessage-deflate)")
+var lesson = Lesson(number: 4, title: "compression (permessage-deflate)", chinese: chinese)
 
 /// Prints a DEFLATE stream element by element, as the Trace layer's reader decoded it.
 @MainActor func dissect(_ bytes: [UInt8], history: [UInt8] = [], note: String) {

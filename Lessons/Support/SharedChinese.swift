@@ -5,7 +5,7 @@
 /// protocol names (FIN, opcode, Sec-WebSocket-Key) and RFC section numbers stay as they are.
 enum SharedChinese {
   static let catalog: [String: String] = navigation.merging(handshake) { a, _ in a }.merging(framing) { a, _ in a }
-    .merging(connection) { a, _ in a }
+    .merging(connection) { a, _ in a }.merging(deflate) { a, _ in a }
 
   /// The lesson list (index, navigation).
   static let navigation: [String: String] = [
@@ -341,5 +341,44 @@ enum SharedChinese {
     "{} bytes queued for a peer that is not reading (limit {})": "为不读取的对端排队了 {} 字节（上限 {}）",
     "nothing received for {}": "{} 内什么也没收到",
     "opening handshake not completed within {}": "开始握手未在 {} 内完成",
+  ]
+
+  /// The Deflate layer and the DEFLATE reader (RFC 7692, RFC 1951).
+  static let deflate: [String: String] = [
+    "compressed with permessage-deflate (RSV1): the receiver inflates it first": "用 permessage-deflate 压缩（RSV1）：接收方先解压",
+    "compressed with permessage-deflate if it was negotiated (RSV1), else the frame is invalid":
+      "若协商了 permessage-deflate 则是压缩数据（RSV1），否则这个帧无效",
+    "block header": "块头",
+    "literal": "字面值",
+    "end of block": "块结束",
+    "padding": "填充",
+    "LEN, NLEN": "LEN、NLEN",
+    "match": "匹配",
+    "stored data": "存储数据",
+    "BFINAL=0: more blocks follow; BTYPE=01: fixed Huffman codes": "BFINAL=0：后面还有块；BTYPE=01：固定霍夫曼码",
+    "BFINAL=1: last block of the stream; BTYPE=01: fixed Huffman codes": "BFINAL=1：数据流的最后一个块；BTYPE=01：固定霍夫曼码",
+    "BFINAL=0: more blocks follow; BTYPE=10: dynamic Huffman codes": "BFINAL=0：后面还有块；BTYPE=10：动态霍夫曼码",
+    "BFINAL=1: last block of the stream; BTYPE=10: dynamic Huffman codes": "BFINAL=1：数据流的最后一个块；BTYPE=10：动态霍夫曼码",
+    "BFINAL=0: more blocks follow; BTYPE=00: stored block (no compression)": "BFINAL=0：后面还有块；BTYPE=00：存储块（不压缩）",
+    "BFINAL=1: last block of the stream; BTYPE=00: stored block (no compression)":
+      "BFINAL=1：数据流的最后一个块；BTYPE=00：存储块（不压缩）",
+    "literal {} ({}): fixed code {} = {} + {}": "字面值 {}（{}）：固定码 {} = {} + {}",
+    "end of block (256): fixed code {}": "块结束（256）：固定码 {}",
+    "{} bits of padding to the byte boundary": "填充 {} 位，对齐到字节边界",
+    "1 bit of padding to the byte boundary": "填充 1 位，对齐到字节边界",
+    "stored block, LEN={}, NLEN={}: the empty block a sync flush adds (00 00 ff ff)":
+      "存储块，LEN={}，NLEN={}：同步刷新添加的空块（00 00 ff ff）",
+    "match: length {}, distance {} — copy {} from {} bytes back (length symbol {}, distance symbol {} + {})":
+      "匹配：长度 {1}，距离 {2}——从 {4} 字节之前复制 {3}（长度符号 {5}，距离符号 {6} + {7}）",
+    "compressed message is not valid DEFLATE data ({t})": "压缩消息不是合法的 DEFLATE 数据（{}）",
+    "invalid block type": "无效的块类型",
+    "invalid stored block lengths": "无效的存储块长度",
+    "invalid distance too far back": "距离太远，超出窗口",
+    "header complete; payload: {} of {} bytes in": "帧头完整；负载：已收到 {}/{} 字节",
+    "payload: {} of {} bytes in": "负载：已收到 {}/{} 字节",
+    "frame complete; between frames: the next byte starts a header (FIN, RSV1-3, opcode); app ← {t}":
+      "帧完整；在帧与帧之间：下一个字节开始一个新帧头（FIN、RSV1-3、opcode）；应用 ← {}",
+    "extensions: client offered {}": "扩展：客户端提议 {}",
+    "permessage-deflate negotiated: {}": "已协商 permessage-deflate：{}",
   ]
 }
