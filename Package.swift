@@ -152,7 +152,7 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
       ],
       path: "Lessons/05-server",
-      exclude: ["README.md"],
+      exclude: ["README.md", "README.zh-CN.md"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(

@@ -14,7 +14,7 @@ import NIOCore
 import Server
 import Trace
 
-var lesson = Lesson(number: 5, title: "on the wire")
+var lesson = Lesson(number: 5, title: "on the wire", chinese: chinese)
 
 /// Shows what the server traced since the last call, each event tagged with its connection.
 @MainActor func showEvents(_ sink: TraceSink, port: Int) {

@@ -6,6 +6,7 @@
 enum SharedChinese {
   static let catalog: [String: String] = navigation.merging(handshake) { a, _ in a }.merging(framing) { a, _ in a }
     .merging(connection) { a, _ in a }.merging(deflate) { a, _ in a }
+    .merging(server) { a, _ in a }
 
   /// The lesson list (index, navigation).
   static let navigation: [String: String] = [
@@ -339,7 +340,8 @@ enum SharedChinese {
       "已加掩码；{}——任何端点都不得发送的关闭码（§7.4）；WSLab 以 1002 失败",
     "{t} — a code no endpoint may send (§7.4); WSLab fails with 1002": "{}——任何端点都不得发送的关闭码（§7.4）；WSLab 以 1002 失败",
     "{} bytes queued for a peer that is not reading (limit {})": "为不读取的对端排队了 {} 字节（上限 {}）",
-    "nothing received for {}": "{} 内什么也没收到",
+    "nothing received for {}: keepalive ping": "{}内什么也没收到：发送保活 ping",
+    "nothing received for {}: closing with 1001": "{}内什么也没收到：以 1001 关闭",
     "opening handshake not completed within {}": "开始握手未在 {} 内完成",
   ]
 
@@ -380,5 +382,21 @@ enum SharedChinese {
       "帧完整；在帧与帧之间：下一个字节开始一个新帧头（FIN、RSV1-3、opcode）；应用 ← {}",
     "extensions: client offered {}": "扩展：客户端提议 {}",
     "permessage-deflate negotiated: {}": "已协商 permessage-deflate：{}",
+  ]
+
+  /// The server and the long-polling baseline (what `wslab serve --trace` notes).
+  static let server: [String: String] = [
+    "TCP connection from {}": "TCP 连接来自 {}",
+    "TCP connection closed": "TCP 连接已关闭",
+    "request not complete within {}: closing": "请求未在 {} 内完成：关闭",
+    "bad HTTP request: {t}": "错误的 HTTP 请求：{}",
+    "refusing the WebSocket request: {}": "拒绝 WebSocket 请求：{}",
+    "peer is not reading: closing with 1008": "对端不读取：以 1008 关闭",
+    "{} seconds": "{} 秒",
+    "HTTP request: {} ({} bytes)": "HTTP 请求：{}（{} 字节）",
+    "HTTP response: {} ({} bytes)": "HTTP 响应：{}（{} 字节）",
+    "the body: the message itself, {} bytes": "消息体：消息本身，{} 字节",
+    "204 No Content: nothing to deliver (accepted, or no message in time)": "204 No Content：没有要交付的内容（已接受，或者在时限内没有消息）",
+    "200 OK: the body is the message": "200 OK：消息体就是消息",
   ]
 }

@@ -131,9 +131,9 @@ extension Trace {
   }
 
   /// Punctuation a line may not start with (it closes what precedes it).
-  static let closing: Set<Character> = Set("，。、；：？！）」』》〉】…—,.;:?!)]}%")
+  static let closing: Set<Character> = Set("，。、；：？！）」』》〉】”’…—,.;:?!)]}%")
   /// Punctuation a line may not end with (it opens what follows).
-  static let opening: Set<Character> = Set("（「『《〈【([{")
+  static let opening: Set<Character> = Set("（「『《〈【“‘([{")
 
   /// The text cut where a line may break: at spaces (`spaced`: a space separates the unit from
   /// the one before), and between wide characters or a wide character and its neighbour.
