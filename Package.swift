@@ -186,7 +186,7 @@ let package = Package(
         .product(name: "SwiftASN1", package: "swift-asn1"),
       ],
       path: "Lessons/08-security",
-      exclude: ["README.md"],
+      exclude: ["README.md", "README.zh-CN.md"],
       swiftSettings: swiftSettings
     ),
 

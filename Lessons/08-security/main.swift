@@ -19,7 +19,7 @@ import SwiftASN1
 import Trace
 import X509
 
-var lesson = Lesson(number: 8, title: "security")
+var lesson = Lesson(number: 8, title: "security", chinese: chinese)
 
 /// Waits (bounded) until the sink's text contains `marker` `occurrences` times.
 func wait(for sink: TraceSink, until marker: String, occurrences: Int = 1, seconds: Double = 10) async {

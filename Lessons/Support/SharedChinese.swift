@@ -6,7 +6,7 @@
 enum SharedChinese {
   static let catalog: [String: String] = navigation.merging(handshake) { a, _ in a }.merging(framing) { a, _ in a }
     .merging(connection) { a, _ in a }.merging(deflate) { a, _ in a }
-    .merging(server) { a, _ in a }
+    .merging(server) { a, _ in a }.merging(tls) { a, _ in a }
 
   /// The lesson list (index, navigation).
   static let navigation: [String: String] = [
@@ -398,5 +398,22 @@ enum SharedChinese {
     "the body: the message itself, {} bytes": "消息体：消息本身，{} 字节",
     "204 No Content: nothing to deliver (accepted, or no message in time)": "204 No Content：没有要交付的内容（已接受，或者在时限内没有消息）",
     "200 OK: the body is the message": "200 OK：消息体就是消息",
+  ]
+
+  /// What an observer reads of a TLS connection (the TLS record reader).
+  static let tls: [String: String] = [
+    "TLS record: {t}": "TLS 记录：{}",
+    "@handshake ({}), {} bytes, in the clear": "handshake（{}），{} 字节，明文",
+    "@{}, {} bytes, encrypted": "{}，{} 字节，已加密",
+    "@{}, {} bytes": "{}，{} 字节",
+    "handshake": "handshake（握手）",
+    "a version older middleboxes expect in the first record": "旧的中间设备期望在第一条记录里看到的版本",
+    "TLS 1.2 on the wire, kept by TLS 1.3 for middleboxes": "线上写的是 TLS 1.2，TLS 1.3 为了中间设备保留了它",
+    "{} bytes of body follow": "后面跟着 {} 字节的记录体",
+    "{} bytes of ciphertext: {} of plaintext + 1 type + 16 tag": "{} 字节密文：{} 字节明文 + 1 字节类型 + 16 字节认证标签",
+    "application_data: every encrypted record says so; the real type is inside":
+      "application_data：每条加密记录都这样标注；真正的类型藏在里面",
+    "{}, in the clear": "{}，明文",
+    "then {} bytes of {} (its random values differ on every run)": "后面是 {} 字节的 {}（其中的随机值每次运行都不同）",
   ]
 }
