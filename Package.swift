@@ -138,7 +138,7 @@ let package = Package(
     .executableTarget(
       name: "Lesson04",
       dependencies: [
-        "LessonSupport", "Connection", "Deflate", "DeflateReader", "Handshake", "Framing", "Trace",
+        "LessonSupport", "Connection", "Deflate", "DeflateReader", "Handshake", "Framing", "Trace", "Workshop",
         .product(name: "NIOCore", package: "swift-nio"),
       ],
       path: "Lessons/04-deflate",

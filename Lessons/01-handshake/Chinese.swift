@@ -72,8 +72,6 @@ let chinese: [String: String] = [
     "状态",
   "why":
     "原因",
-  "rule":
-    "规则",
   "HTTP/1.0":
     "HTTP/1.0",
   "Host: ":

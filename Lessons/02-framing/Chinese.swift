@@ -148,20 +148,8 @@ let chinese: [String: String] = [
     "动手破坏：把加了掩码的 \"Hello\" 的每个帧头位逐一翻转",
   "Which rule guards which bit? Take the valid masked \"Hello\" of section 3 and flip its 16 header bits one at a time (bit 0 is FIN, the most significant bit of byte 0; bit 8 is MASK). Each variant goes through a real receiving Connection, the server's, as `wslab break` does:":
     "哪条规则守护哪一位？取第 3 节中合法的、加了掩码的 \"Hello\"，把它帧头的 16 位逐一翻转（第 0 位是 FIN，即字节 0 的最高位；第 8 位是 MASK）。每个变体都交给一个真实的接收端 Connection（服务器的），就像 `wslab break` 那样：",
-  "bit":
-    "位",
-  "byte":
-    "字节",
-  "field":
-    "字段",
-  "now":
-    "现在",
-  "what the receiver does":
-    "接收方的处理",
   "close":
     "关闭码",
-  "rule":
-    "规则",
   "FIN":
     "FIN",
   "RSV1":

@@ -70,20 +70,8 @@ let chinese: [String: String] = [
     "BTYPE=01 表示固定霍夫曼码（RFC 1951 §3.2.6）：字面值 0–143 使用从 00110000 开始的 8 位码，所以 'H'（0x48）是 00110000 + 0x48 = 01111000。块结束是 7 位码 0000000。然后是同步刷新：一个 BFINAL=0 的存储块（BTYPE=00），填充到下一个字节，LEN=0 及其反码 NLEN=0xffff——正是发送方去掉的那四个字节 00 00 ff ff。忘了补回它们的接收方，从这条消息里仍然能得到 \"Hello\"，但它的解压器会停在存储块的头部中间，等待 LEN 和 NLEN。在上下文接管下，下一条消息的前四个字节就会被当作 LEN 和 NLEN 读取，于是解压失败（zlib：\"invalid stored block lengths\"）或者产生乱码。",
   "Break it: flip RSV1 and the three bits of the first DEFLATE block header (BFINAL is the least significant bit of the first payload byte, BTYPE the next two) of this frame, and let a client that negotiated permessage-deflate receive each variant (`wslab break --deflate`):":
     "动手破坏：翻转这个帧的 RSV1，以及第一个 DEFLATE 块头的三位（BFINAL 是第一个负载字节的最低位，BTYPE 是接下来的两位），让一个协商了 permessage-deflate 的客户端接收每个变体（`wslab break --deflate`）：",
-  "bit":
-    "位",
-  "byte":
-    "字节",
-  "field":
-    "字段",
-  "now":
-    "现在",
-  "what the receiver does":
-    "接收方的处理",
   "close":
     "关闭码",
-  "rule":
-    "规则",
   "BTYPE bit {}":
     "BTYPE 第 {} 位",
   "BFINAL":

@@ -12,6 +12,7 @@ import Handshake
 import LessonSupport
 import NIOCore
 import Trace
+import Workshop
 
 var lesson = Lesson(number: 4, title: "compression (permessage-deflate)", chinese: chinese)
 
@@ -262,18 +263,8 @@ lesson.say(
   compressed by a compressor that keeps its window (takeover) and by one that forgets it \
   after every message:
   """)
-let chat = [
-  #"{"type":"join","room":"general","user":"ada"}"#,
-  #"{"type":"message","room":"general","user":"ada","text":"Hello everyone!"}"#,
-  #"{"type":"message","room":"general","user":"grace","text":"Hi Ada, welcome to the workshop."}"#,
-  #"{"type":"message","room":"general","user":"ada","text":"Thanks! Is the benchmark running yet?"}"#,
-  #"{"type":"message","room":"general","user":"linus","text":"Running now, WebSocket against long polling."}"#,
-  #"{"type":"typing","room":"general","user":"grace"}"#,
-  #"{"type":"message","room":"general","user":"grace","text":"The long polling numbers look much worse."}"#,
-  #"{"type":"message","room":"general","user":"ada","text":"Every message pays for a whole HTTP request."}"#,
-  #"{"type":"leave","room":"general","user":"linus"}"#,
-  #"{"type":"message","room":"general","user":"ada","text":"See you all next week!"}"#,
-]
+/// The chat of section 5: the one `wslab check 4.2` compresses too.
+let chat = workshopChat
 let takeover = PerMessageDeflate(parameters: DeflateParameters(), isServer: true)
 let noTakeover = PerMessageDeflate(parameters: DeflateParameters(serverNoContextTakeover: true), isServer: true)
 var rows: [[String]] = []

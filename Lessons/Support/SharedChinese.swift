@@ -237,6 +237,8 @@ enum SharedChinese {
     "delivers {}": "交付 {}",
     "waits for {} more bytes": "再等 {} 个字节",
     "waits for 1 more byte": "再等 1 个字节",
+    // wslab break's table (lessons 2 and 4).
+    "bit": "位", "byte": "字节", "field": "字段", "now": "现在", "what the receiver does": "接收方的处理", "rule": "规则",
   ]
 
   /// The Connection layer: what the application is told, state changes, the closing handshake.
