@@ -172,7 +172,7 @@ let package = Package(
         "LessonSupport", "Server", "Framing", "Trace", .product(name: "NIOCore", package: "swift-nio"),
       ],
       path: "Lessons/07-scale-out",
-      exclude: ["README.md"],
+      exclude: ["README.md", "README.zh-CN.md"],
       swiftSettings: swiftSettings
     ),
 

@@ -13,7 +13,7 @@ import NIOCore
 import Server
 import Trace
 
-var lesson = Lesson(number: 7, title: "when one server is not enough")
+var lesson = Lesson(number: 7, title: "when one server is not enough", chinese: chinese)
 
 // MARK: - PostgreSQL for the lesson
 
