@@ -30,7 +30,7 @@ public enum Language: String, Sendable, CaseIterable {
 
   /// `en`, `zh-CN`, and the spellings locales use (`zh_CN.UTF-8`, `zh`).
   init?(tag: String) {
-    let t = tag.lowercased().replacingOccurrences(of: "_", with: "-")
+    let t = String(tag.lowercased().map { $0 == "_" ? "-" : $0 })
     if t == "en" || t.hasPrefix("en-") || t == "c" || t == "posix" {
       self = .english
     } else if t == "zh" || t.hasPrefix("zh-cn") || t.hasPrefix("zh-hans") || t.hasPrefix("zh-sg") {
@@ -45,16 +45,6 @@ public enum Language: String, Sendable, CaseIterable {
   /// The README a lesson's exercises are answered in.
   func readme(slug: String) -> String {
     self == .english ? "Lessons/\(slug)/README.md" : "Lessons/\(slug)/README.zh-CN.md"
-  }
-}
-
-extension String {
-  fileprivate func replacingOccurrences(of target: Character, with replacement: Character) -> String {
-    String(map { $0 == target ? replacement : $0 })
-  }
-  fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-    guard target.count == 1, replacement.count == 1 else { return self }
-    return replacingOccurrences(of: target.first!, with: replacement.first!)
   }
 }
 

@@ -74,7 +74,11 @@ public final class Translator {
 
   /// The translation of `text`, or `text` itself (remembered in ``missing`` when it has words).
   public func translate(_ text: String) -> String {
-    if let translated = lookup(text, recordingMisses: true) { return translated }
+    lookup(text, recordingMisses: true) ?? untranslated(text)
+  }
+
+  /// `text` as it is, remembered in ``missing`` when it has words.
+  private func untranslated(_ text: String) -> String {
     if Self.needsTranslation(text), !missingSet.contains(text) {
       missingSet.insert(text)
       missing.append(text)
@@ -103,8 +107,7 @@ public final class Translator {
         usedKeys.insert(pattern.key)
         let filled = zip(captures, pattern.translated).map { capture, mustTranslate in
           if mustTranslate && recordingMisses {
-            if let translated = lookup(capture, recordingMisses: true, inner: true) { return translated }
-            return translate(capture)
+            return lookup(capture, recordingMisses: true, inner: true) ?? untranslated(capture)
           }
           return lookup(capture, recordingMisses: false, inner: true) ?? capture
         }
