@@ -162,7 +162,7 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
       ],
       path: "Lessons/06-vs-long-polling",
-      exclude: ["README.md"],
+      exclude: ["README.md", "README.zh-CN.md"],
       swiftSettings: swiftSettings
     ),
 
@@ -231,7 +231,7 @@ let package = Package(
       name: "LessonTests",
       dependencies: [
         "Lesson01", "Lesson02", "Lesson03", "Lesson04", "Lesson05", "Lesson06", "Lesson07", "Lesson08", "wslab",
-        "Trace",
+        "Trace", "LessonSupport",
       ],
       resources: [.copy("Golden")],
       swiftSettings: swiftSettings

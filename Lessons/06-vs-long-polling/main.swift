@@ -11,7 +11,7 @@ import NIOCore
 import Server
 import Trace
 
-var lesson = Lesson(number: 6, title: "WebSocket against long polling")
+var lesson = Lesson(number: 6, title: "WebSocket against long polling", chinese: chinese)
 let quick = CommandLine.arguments.contains("--quick")
 
 /// Microseconds, formatted.
@@ -46,10 +46,14 @@ lesson.say(
   (SwiftNIO's own WebSocket server, raw TCP), run `make bench`.
   """)
 #if DEBUG
-  lesson.line("build: debug (unoptimised, see section 5; `make lesson N=6` runs the release build)")
+  let debugBuild = true
 #else
-  lesson.line("build: release (optimised, as a server would run)")
+  let debugBuild = false
 #endif
+lesson.line(
+  lesson.either(
+    debugBuild, "build: debug (unoptimised, see section 5; `make lesson N=6` runs the release build)",
+    "build: release (optimised, as a server would run)"))
 lesson.line()
 var config = ServerConfiguration()
 config.port = 0
@@ -216,10 +220,9 @@ lesson.table(
     ["\(message.count) bytes", String(format: "%.1f×", smallRatio)],
     ["256 KiB", String(format: "%.1f×", bigRatio)],
   ])
-let narrows =
-  bigRatio < smallRatio
-  ? "In this run the gap narrowed as messages grew (the second table)."
-  : "In this run the gap did not narrow (the second table): the machine was busy, or the build is unoptimised."
+let narrows = lesson.either(
+  bigRatio < smallRatio, "In this run the gap narrowed as messages grew (the second table).",
+  "In this run the gap did not narrow (the second table): the machine was busy, or the build is unoptimised.")
 lesson.say(
   """
   For large messages the HTTP headers are noise next to the payload (the last column of the \

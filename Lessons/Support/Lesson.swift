@@ -181,6 +181,14 @@ public struct Lesson {
     emit(.line(text))
   }
 
+  /// `ifTrue` or `ifFalse`, for a sentence that depends on what the lesson measured or how it was
+  /// built. In Chinese both are looked up, so that `--strings-report` names a missing translation
+  /// of the one this run did not print (and counts neither as unused).
+  public func either(_ condition: Bool, _ ifTrue: String, _ ifFalse: String) -> String {
+    _ = translation?.text(condition ? ifFalse : ifTrue)
+    return condition ? ifTrue : ifFalse
+  }
+
   /// A step of a two-lane sequence diagram (client left, server right).
   public mutating func diagram(_ step: DiagramStep) {
     emit(.diagram(step))

@@ -41,7 +41,7 @@ public enum LessonNavigation {
   /// The lessons with a Simplified Chinese edition (a catalog and a README.zh-CN.md; a test
   /// checks this list against the folders). The Chinese site (`site/zh-CN/`) has their pages;
   /// its index links the others' English pages.
-  public static let translated: Set<Int> = [1, 2, 3, 4, 5, 7, 8]
+  public static let translated: Set<Int> = [1, 2, 3, 4, 5, 6, 7, 8]
 
   /// Index, neighbours and the other language's page of lesson `number`. In Chinese, neighbours
   /// not translated yet are the English pages.
