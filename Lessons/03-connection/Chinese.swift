@@ -22,14 +22,8 @@ let chinese: [String: String] = [
     "（{}）",
   "opened {}, subprotocol {}":
     "已打开 {}，子协议 {}",
-  "text \"{}\"":
-    "文本 \"{}\"",
   "binary, {} bytes":
     "二进制，{} 字节",
-  "ping \"{}\"":
-    "ping \"{}\"",
-  "pong \"{}\"":
-    "pong \"{}\"",
   "close received: {}":
     "收到关闭帧：{}",
   "closed: {}":

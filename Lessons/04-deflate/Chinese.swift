@@ -154,6 +154,8 @@ let chinese: [String: String] = [
     "第 5 课，线上的真实服务器。",
   "RFC 7692 §6.2":
     "RFC 7692 §6.2",
+  "@the compressed bomb":
+    "压缩炸弹",
   "@compressed text {}":
     "压缩文本 {}",
   "@RSV1 set, {} bytes":

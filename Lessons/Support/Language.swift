@@ -154,13 +154,18 @@ struct LessonTranslation {
   }
 
   /// What the catalogs lack, as the report `--strings-report FILE` writes: the English strings
-  /// with no translation, then the lesson's own entries no string used.
+  /// with no translation, the lesson's own entries no string used, and the values with words in
+  /// them that `{}` placeholders kept in English.
   var report: String {
     let unused = translator.unused.filter { lessonKeys.contains($0) }
     var out = "# missing: \(translator.missing.count)\n"
     for s in translator.missing { out += "missing: " + s + "\n" }
     out += "# unused: \(unused.count)\n"
     for s in unused { out += "unused: " + s + "\n" }
+    // What placeholders kept in English: data (header values, paths, names), or an entry to add.
+    let kept = translator.keptValues.map(Self.sections).filter(Translator.needsTranslation)
+    out += "# values kept as they are: \(kept.count)\n"
+    for s in kept { out += "value: " + s + "\n" }
     return out
   }
 }

@@ -223,6 +223,7 @@ enum SharedChinese {
     // The decoder's progress, byte by byte (wslab decode --step).
     "between frames: the next byte starts a header (FIN, RSV1-3, opcode)": "在帧与帧之间：下一个字节开始一个新帧头（FIN、RSV1-3、opcode）",
     "have {}; need byte 1: MASK and the 7-bit length": "已有 {}；还需要第 1 字节：MASK 和 7 位长度",
+    "@FIN={}, RSV={}, opcode {} ({t})": "FIN={}，RSV={}，opcode {}（{}）", "@MASK={}, length {}": "MASK={}，长度 {}",
     "have {}; need {} more bytes of the masking key": "已有 {}；还需要掩码键的 {} 个字节",
     "have {}; need 1 more byte of the masking key": "已有 {}；还需要掩码键的 1 个字节",
     "header complete; payload: {} of {} bytes in; the next is unmasked with key byte {}":
@@ -311,6 +312,9 @@ enum SharedChinese {
     "@failed: {}": "失败：{}",
     "@closed: {}": "已关闭：{}",
     "@handshake failed: {}": "握手失败：{}",
+    // What `--auth-token` answers a request without the token (ServerConfiguration).
+    "@send Authorization: Bearer {} or the cookie {}": "请发送 Authorization: Bearer {}，或 cookie {}",
+    "@the token does not match": "令牌不匹配",
     "@{}, clean": "{}，干净关闭",
     "@{}, not clean": "{}，非干净关闭",
     "@{}, clean, closed by the client": "{}，干净关闭，由客户端发起",

@@ -35,6 +35,10 @@ public final class Translator {
   public private(set) var missing: [String] = []
   private var missingSet: Set<String> = []
   private var usedKeys: Set<String> = []
+  /// Values with words in them that `{}` placeholders kept as they were (quoted text aside), in
+  /// the order first seen: data such as a header value or a name, or an entry the catalog lacks.
+  public private(set) var keptValues: [String] = []
+  private var keptSet: Set<String> = []
 
   public init(catalog: [String: String]) {
     for (catalogKey, translation) in catalog {
@@ -74,7 +78,14 @@ public final class Translator {
 
   /// The translation of `text`, or `text` itself (remembered in ``missing`` when it has words).
   public func translate(_ text: String) -> String {
-    lookup(text, recordingMisses: true) ?? untranslated(text)
+    guard let resolution = resolve(text, inner: false) else { return untranslated(text) }
+    usedKeys.formUnion(resolution.keys)
+    for s in resolution.missing { _ = untranslated(s) }
+    for s in resolution.kept where !keptSet.contains(s) {
+      keptSet.insert(s)
+      keptValues.append(s)
+    }
+    return resolution.text
   }
 
   /// `text` as it is, remembered in ``missing`` when it has words.
@@ -86,35 +97,65 @@ public final class Translator {
     return text
   }
 
-  /// The translation of `text` when the catalog has one; nil otherwise (nothing is remembered).
-  public func lookup(_ text: String) -> String? { lookup(text, recordingMisses: false) }
+  /// The translation of `text` when the catalog has one; nil otherwise (nothing is remembered
+  /// but the entries used).
+  public func lookup(_ text: String) -> String? {
+    guard let resolution = resolve(text, inner: false) else { return nil }
+    usedKeys.formUnion(resolution.keys)
+    return resolution.text
+  }
 
-  private func lookup(_ text: String, recordingMisses: Bool, inner: Bool = false) -> String? {
-    if let translated = exact[text] {
-      usedKeys.insert(text)
-      return translated
+  /// A translation and what it took: the entries used, the `{t}` captures nothing translated,
+  /// and the `{}` captures with words in them that were kept as they are.
+  private struct Resolution {
+    var text = ""
+    var keys: [String] = []
+    var missing: [String] = []
+    var kept: [String] = []
+    /// How much English the translation leaves behind, in characters: what must be translated
+    /// first, then what was kept ((0, 0): nothing).
+    var leftover: (missing: Int, kept: Int) {
+      (missing.reduce(0) { $0 + $1.count }, kept.reduce(0) { $0 + $1.count })
     }
-    if inner, let entry = innerExact[text] {
-      usedKeys.insert(entry.key)
-      return entry.translation
-    }
-    // Whole-string keys first; `@` keys only when none fits (and only inside a placeholder).
+  }
+
+  /// How the catalog translates `text`, without remembering anything. Exact keys first, then the
+  /// patterns, most specific first; a match that leaves English words behind in a capture gives
+  /// way to a later one that leaves less (`masked; {}` over `{} normal closure` for "masked;
+  /// normal closure"); among matches that leave the same, the first wins.
+  private func resolve(_ text: String, inner: Bool) -> Resolution? {
+    if let translated = exact[text] { return Resolution(text: translated, keys: [text]) }
+    if inner, let entry = innerExact[text] { return Resolution(text: entry.translation, keys: [entry.key]) }
+    var fallback: Resolution?  // the match leaving the least English so far
+    // Whole-string keys first; `@` keys only inside a placeholder.
     for pass in inner ? [false, true] : [false] {
       for pattern in patterns where pattern.inner == pass {
         guard let captures = Self.match(text, pattern.literals),
           zip(captures, pattern.translated).allSatisfy({ $1 || Self.isValue($0) })
         else { continue }
-        usedKeys.insert(pattern.key)
-        let filled = zip(captures, pattern.translated).map { capture, mustTranslate in
-          if mustTranslate && recordingMisses {
-            return lookup(capture, recordingMisses: true, inner: true) ?? untranslated(capture)
+        var resolution = Resolution(keys: [pattern.key])
+        var filled: [String] = []
+        for (capture, mustTranslate) in zip(captures, pattern.translated) {
+          if let inside = resolve(capture, inner: true) {
+            resolution.keys += inside.keys
+            resolution.missing += inside.missing
+            resolution.kept += inside.kept
+            filled.append(inside.text)
+          } else {
+            if mustTranslate {
+              if Self.needsTranslation(capture) { resolution.missing.append(capture) }
+            } else if Self.needsTranslation(capture) && !Self.isQuoted(capture) {
+              resolution.kept.append(capture)
+            }
+            filled.append(capture)
           }
-          return lookup(capture, recordingMisses: false, inner: true) ?? capture
         }
-        return Self.fill(pattern.translation, with: filled)
+        resolution.text = Self.fill(pattern.translation, with: filled)
+        if resolution.leftover == (0, 0) { return resolution }
+        if fallback.map({ resolution.leftover < $0.leftover }) ?? true { fallback = resolution }
       }
     }
-    return nil
+    return fallback
   }
 
   /// Catalog keys no text used, sorted.
@@ -140,6 +181,12 @@ public final class Translator {
       beyondHex = false
     }
     return false
+  }
+
+  /// Text in quotes (`"hi, room"`, `'<id> n1'`, a truncated `"xxxx"…`): data, never translated.
+  static func isQuoted(_ capture: String) -> Bool {
+    guard let first = capture.first, first == "\"" || first == "'" else { return false }
+    return capture.dropFirst().contains(first)
   }
 
   /// What a `{}` may match: a value (a number, a quoted string, a header value, a short phrase),

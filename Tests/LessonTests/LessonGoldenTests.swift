@@ -308,6 +308,11 @@ final class LessonGoldenTests: XCTestCase {
       of: #"这次运行中，差距(随消息变大而缩小了|没有缩小)（第二张表）[^。]*。"#, with: "GAP", options: .regularExpression)
   }
 
+  /// English a lesson shows as it came: PostgreSQL's message when the lesson stops a session.
+  static let peersWords: Set<String> = [
+    "terminating connection due to administrator command (SQLSTATE 57P01)"
+  ]
+
   /// Every string a translated lesson prints has a translation, and every entry of its catalog is
   /// still printed: a string missing from either language fails here, named.
   func testChineseCatalogsHaveEveryStringAndNoStaleOne() throws {
@@ -322,6 +327,16 @@ final class LessonGoldenTests: XCTestCase {
       let report = try String(contentsOfFile: path, encoding: .utf8)
       XCTAssertTrue(report.contains("# missing: 0\n"), "\(lesson): strings without a translation:\n\(report)")
       XCTAssertTrue(report.contains("# unused: 0\n"), "\(lesson): catalog entries no longer printed:\n\(report)")
+      // What a `{}` kept in English must be data (a header value, a path, a name): one that reads
+      // as a phrase (two lowercase words in a row, quotes aside) is an entry a catalog lacks,
+      // unless it is a peer's own words.
+      let values = report.split(separator: "\n").filter { $0.hasPrefix("value: ") }.map { $0.dropFirst(7) }
+      let phrases = values.filter { value in
+        let unquoted = value.replacingOccurrences(of: #""[^"]*"|'[^']*'"#, with: "", options: .regularExpression)
+        return unquoted.range(of: #"(?<![\w/=.-])[a-z]{2,} [a-z]{2,}(?![\w/=])"#, options: .regularExpression) != nil
+          && !Self.peersWords.contains(String(value))
+      }
+      XCTAssertEqual(phrases, [], "\(lesson): English phrases kept as values (add them to a catalog)")
     }
     // Every lesson is translated: the check failing on a missing or stale string is
     // LessonTranslationTests' (the same report, from a catalog that lacks one and has one too many).

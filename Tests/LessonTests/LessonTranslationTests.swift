@@ -8,12 +8,16 @@ import XCTest
 final class LessonTranslationTests: XCTestCase {
   func testReportNamesMissingAndUnusedStrings() {
     let translation = LessonTranslation(
-      lesson: ["A kept sentence.": "保留的句子。", "A stale entry.": "过时的条目。", "{} bytes": "{} 字节"],
+      lesson: [
+        "A kept sentence.": "保留的句子。", "A stale entry.": "过时的条目。", "{} bytes": "{} 字节", "See {}.": "见 {}。",
+      ],
       shared: ["Shared, and not the lesson's.": "共享的。"])
     XCTAssertEqual(
-      translation.prose("A kept sentence.\nAn untranslated sentence.\n\n- 26 bytes\n  0x81 0x05"),
-      "保留的句子。\nAn untranslated sentence.\n\n- 26 字节\n  0x81 0x05")
-    // Only the lesson's own entries count as unused: the shared catalog serves every lesson.
+      translation.prose(
+        "A kept sentence.\nAn untranslated sentence.\n\n- 26 bytes\n  0x81 0x05\nSee §4.1 item 7.\nSee the big one."),
+      "保留的句子。\nAn untranslated sentence.\n\n- 26 字节\n  0x81 0x05\n见 §4.1 第 7 项。\n见 the big one。")
+    // Only the lesson's own entries count as unused: the shared catalog serves every lesson. A
+    // value kept in English is listed (a section reference is not: it becomes 第 7 项).
     XCTAssertEqual(
       translation.report,
       """
@@ -21,6 +25,8 @@ final class LessonTranslationTests: XCTestCase {
       missing: An untranslated sentence.
       # unused: 1
       unused: A stale entry.
+      # values kept as they are: 1
+      value: the big one
 
       """)
   }
@@ -34,7 +40,7 @@ final class LessonTranslationTests: XCTestCase {
     XCTAssertEqual(lesson.either(false, "Narrowed.", "Did not narrow."), "Did not narrow.")
     XCTAssertEqual(lesson.either(true, "Narrowed.", "Did not narrow."), "Narrowed.")
     let report = try XCTUnwrap(lesson.translation?.report)
-    XCTAssertEqual(report, "# missing: 1\nmissing: Did not narrow.\n# unused: 0\n")
+    XCTAssertEqual(report, "# missing: 1\nmissing: Did not narrow.\n# unused: 0\n# values kept as they are: 0\n")
     // In English nothing is looked up.
     let english = Lesson(number: 9, title: "T", arguments: ["Lesson09", "--no-pause", "--no-color", "--lang", "en"])
     XCTAssertNil(english.translation)

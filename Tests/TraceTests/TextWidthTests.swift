@@ -140,6 +140,35 @@ final class TranslatorTests: XCTestCase {
     XCTAssertEqual(Translator(catalog: ["x y": "z"]).unused, ["x y"])
   }
 
+  /// A match that would leave English words in a `{}` capture gives way to one that translates
+  /// everything, even a less specific one or an `@` key; what stays English is remembered.
+  func testTheMatchLeavingTheLeastEnglishWins() {
+    let t = Translator(catalog: [
+      "{} normal closure": "{} 正常关闭",
+      "masked; {}": "已加掩码；{}",
+      "normal closure": "正常关闭",
+      "frame: {} ({})": "帧：{}（{}）",
+      "{} bytes": "{} 字节",
+      "@masked, {} bytes": "已加掩码，{} 字节",
+      "@text {}": "文本 {}",
+      "{t} is {}": "{} 是 {}",
+    ])
+    // `{} normal closure` is more specific, but would keep "masked;" in English.
+    XCTAssertEqual(t.translate("1000 normal closure"), "1000 正常关闭")
+    XCTAssertEqual(t.translate("masked; normal closure"), "已加掩码；正常关闭")
+    // Inside a title, the `@` key wins over the whole-string `{} bytes` for "masked, 14 bytes".
+    XCTAssertEqual(t.translate("frame: text \"hi\" (masked, 14 bytes)"), "帧：文本 \"hi\"（已加掩码，14 字节）")
+    XCTAssertEqual(t.keptValues, [])
+    // When every match leaves something, the one leaving no missing {t} capture is used, and the
+    // words it keeps are remembered as values (data, such as a name, or an entry to add; quoted
+    // text is data and is not remembered).
+    XCTAssertEqual(t.translate("frame: the big one (5 bytes)"), "帧：the big one（5 字节）")
+    XCTAssertEqual(t.keptValues, ["the big one"])
+    XCTAssertEqual(t.translate("Origin is http://a.example"), "Origin 是 http://a.example")
+    XCTAssertEqual(t.missing, ["Origin"])
+    XCTAssertEqual(t.keptValues, ["the big one", "http://a.example"])
+  }
+
   func testChineseWrapsBetweenCharactersButNotBeforeClosingPunctuation() {
     let text = "客户端发送一个随机的密钥，服务器必须回答一个只有它才会算出来的值。"
     for width in 10...30 {
