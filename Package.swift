@@ -91,6 +91,8 @@ let package = Package(
       name: "wslab",
       dependencies: [
         "Server", "Connection", "Deflate", "Trace", "Workshop",
+        // The shared Chinese catalog, for `--lang zh-CN` traces.
+        "LessonSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),

@@ -29,7 +29,7 @@ public enum Language: String, Sendable, CaseIterable {
   }
 
   /// `en`, `zh-CN`, and the spellings locales use (`zh_CN.UTF-8`, `zh`).
-  init?(tag: String) {
+  public init?(tag: String) {
     let t = String(tag.lowercased().map { $0 == "_" ? "-" : $0 })
     if t == "en" || t.hasPrefix("en-") || t == "c" || t == "posix" {
       self = .english

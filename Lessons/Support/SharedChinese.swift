@@ -94,6 +94,11 @@ enum SharedChinese {
     "Sec-WebSocket-Accept = base64(SHA-1(\"{}\" + GUID)) = {}":
       "Sec-WebSocket-Accept = base64(SHA-1(\"{}\" + GUID)) = {}",
     "subprotocol: client offered [{}], server prefers [{}] -> {}": "子协议：客户端提供 [{}]，服务器偏好 [{}] -> {}",
+    "subprotocol: client offered [{}], server prefers [] -> {}": "子协议：客户端提供 [{}]，服务器偏好 [] -> {}",
+    "extensions: client offered {} -> {}": "扩展：客户端提供 {} -> {}", "@none accepted": "一个也不接受",
+    "@{}, server window 2^{}, client window 2^{}": "{}，服务器窗口 2^{}，客户端窗口 2^{}",
+    "the status": "状态行",
+    "transport error: {}": "传输错误：{}",
     "rejecting with {}: {t}": "以 {} 拒绝：{}",
     // Errors (HandshakeError), with their sections.
     "{t} (RFC {})": "{}（RFC {}）",

@@ -9,8 +9,9 @@
 ///
 /// The pages are read once, when the server is created (a few hundred KiB), so serving them never
 /// blocks an event loop on the disk; rebuild the site and restart the server to serve new pages.
-/// Only the flat files of that folder are served (names of letters, digits, `.`, `-` and `_`, not
-/// starting with a dot): no path can reach outside it.
+/// Only the flat files of that folder and of its subfolders one level down (the editions in other
+/// languages, `zh-CN/`) are served, with names of letters, digits, `.`, `-` and `_`, not starting
+/// with a dot (a subfolder's name has no dot at all): no path can reach outside the folder.
 struct LessonSite: Sendable {
   /// Where the pages were read from, and what went wrong if nothing was.
   let directory: String
@@ -27,14 +28,15 @@ struct LessonSite: Sendable {
     self.directory = directory
     var files: [String: [UInt8]] = [:]
     var problem: String?
-    if let dir = opendir(directory) {
-      defer { closedir(dir) }
-      while let entry = readdir(dir), files.count < Self.maxFiles {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-          String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    if let names = Self.names(in: directory) {
+      for name in names where files.count < Self.maxFiles {
+        if Self.isServable(name), let bytes = Self.read(directory + "/" + name) {
+          files[name] = bytes
+        } else if Self.isFolder(name), let inner = Self.names(in: directory + "/" + name) {
+          for file in inner where files.count < Self.maxFiles && Self.isServable(file) {
+            if let bytes = Self.read(directory + "/" + name + "/" + file) { files[name + "/" + file] = bytes }
+          }
         }
-        guard Self.isServable(name), let bytes = Self.read(directory + "/" + name) else { continue }
-        files[name] = bytes
       }
       if files["index.html"] == nil { problem = "\(directory)/index.html is missing: run `make site`" }
     } else {
@@ -42,6 +44,26 @@ struct LessonSite: Sendable {
     }
     self.files = files
     self.problem = problem
+  }
+
+  /// The entries of a folder (sorted), or nil when it cannot be opened.
+  private static func names(in directory: String) -> [String]? {
+    guard let dir = opendir(directory) else { return nil }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir), names.count < 4 * maxFiles {
+      names.append(
+        withUnsafeBytes(of: entry.pointee.d_name) { raw in
+          String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        })
+    }
+    return names.sorted()
+  }
+
+  /// A subfolder served one level down: letters, digits, `-` and `_` only (`zh-CN`).
+  static func isFolder(_ name: String) -> Bool {
+    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_".utf8)
+    return !name.isEmpty && name.utf8.count <= 32 && name.utf8.allSatisfy(allowed.contains)
   }
 
   /// A name served from the folder: no slash, no leading dot, a known kind of file.
@@ -83,9 +105,14 @@ struct LessonSite: Sendable {
   func answer(_ path: String) -> Answer {
     if path == "/lessons" { return .redirect("/lessons/") }
     var name = String(path.dropFirst("/lessons/".count))
-    if name.isEmpty { name = "index.html" }
+    // A subfolder's index: `/lessons/zh-CN` is redirected to `/lessons/zh-CN/`.
+    if Self.isFolder(name), files[name + "/index.html"] != nil { return .redirect("/lessons/\(name)/") }
+    if name.isEmpty || name.hasSuffix("/") { name += "index.html" }
     if let problem { return .notFound("The lessons' web pages are not here: \(problem), then restart the server.\n") }
-    guard Self.isServable(name), let bytes = files[name], let type = Self.contentType(name) else {
+    let parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    guard parts.count <= 2, parts.count == 1 || Self.isFolder(parts[0]), Self.isServable(parts[parts.count - 1]),
+      let bytes = files[name], let type = Self.contentType(name)
+    else {
       return .notFound("No page /lessons/\(name). The lessons start at /lessons/.\n")
     }
     return .file(contentType: type, bytes: bytes)

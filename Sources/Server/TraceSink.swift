@@ -15,25 +15,41 @@ public final class TraceSink: @unchecked Sendable {
   private let file: UnsafeMutablePointer<FILE>?
   private let lock = NIOLock()
   let renderer: TraceRenderer
+  /// What an event says, in the language the trace is written in (nil: as the codec wrote it).
+  let translation: (@Sendable (TraceEvent) -> TraceEvent)?
 
   /// Traces to standard output, in colour when it is a terminal and `NO_COLOR` is unset.
-  public init(colour: Bool? = nil) {
+  /// - Parameters:
+  ///   - labels: the renderer's own words (`client → server`, `note:`).
+  ///   - translation: rewrites each event's annotations before it is rendered (the events kept
+  ///     and sent to the live trace stay as the codec wrote them). Called from any event loop.
+  public init(
+    colour: Bool? = nil, labels: Labels = .english, translation: (@Sendable (TraceEvent) -> TraceEvent)? = nil
+  ) {
     self.file = fdopen(dup(STDOUT_FILENO), "w")
     self.memoryBuffer = nil
     self.memoryEvents = nil
     let tty = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
-    self.renderer = TraceRenderer(style: (colour ?? tty) ? .ansi : .plain)
+    var renderer = TraceRenderer(style: (colour ?? tty) ? .ansi : .plain)
+    renderer.labels = labels
+    self.renderer = renderer
+    self.translation = translation
   }
 
   /// Traces to a file (created or truncated), plain text.
-  public init(path: String) throws {
+  public init(
+    path: String, labels: Labels = .english, translation: (@Sendable (TraceEvent) -> TraceEvent)? = nil
+  ) throws {
     guard let f = fopen(path, "w") else {
       throw TraceSinkError(path: path, reason: String(cString: strerror(errno)))
     }
     self.file = f
     self.memoryBuffer = nil
     self.memoryEvents = nil
-    self.renderer = TraceRenderer(style: .plain)
+    var renderer = TraceRenderer(style: .plain)
+    renderer.labels = labels
+    self.renderer = renderer
+    self.translation = translation
   }
 
   /// Keeps the trace in memory (plain text) until ``drain()`` — for lessons and tests.
@@ -49,6 +65,7 @@ public final class TraceSink: @unchecked Sendable {
     self.memoryBuffer = NIOLockedValueBox("")
     self.memoryEvents = NIOLockedValueBox([])
     self.renderer = TraceRenderer(style: .plain)
+    self.translation = nil
   }
 
   /// Renders an event (lines prefixed with `[source] ` when a source is given) and writes it;
@@ -57,7 +74,7 @@ public final class TraceSink: @unchecked Sendable {
     var renderer = self.renderer
     if let source { renderer.linePrefix = "[\(source)] " }
     keep(event, source: source)
-    write(renderer.render(event))
+    write(renderer.render(translation?(event) ?? event))
   }
 
   func keep(_ event: TraceEvent, source: String?) {
@@ -137,7 +154,7 @@ final class ConnectionTracer: TraceObserver {
   func record(_ event: TraceEvent) {
     if let sink {
       sink.keep(event, source: source)
-      sink.write(renderer.render(event))
+      sink.write(renderer.render(sink.translation?(event) ?? event))
     }
     hub?.record(event, connection: id)
   }

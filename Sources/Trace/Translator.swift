@@ -189,8 +189,8 @@ public final class Translator {
     return capture.dropFirst().contains(first)
   }
 
-  /// What a `{}` may match: a value (a number, a quoted string, a header value, a short phrase),
-  /// not a sentence. This keeps a short pattern such as `{} instead of {}` from matching prose.
+  /// What a `{}` may match: a value (a number, a quoted string, a header value with its
+  /// parameters, a short phrase), not a sentence. This keeps a short pattern such as `{} instead of {}` from matching prose.
   static func isValue(_ capture: String) -> Bool {
     // Quoted text (a close reason, a header value) is data: its punctuation does not count.
     var unquoted = ""
@@ -198,7 +198,12 @@ public final class Translator {
     for c in capture {
       if c == "\"" { quoted.toggle() } else if !quoted { unquoted.append(c) }
     }
-    return unquoted.count <= 80 && !unquoted.contains(". ") && !unquoted.contains("? ") && !unquoted.contains("; ")
+    guard unquoted.count <= 80, !unquoted.contains(". "), !unquoted.contains("? ") else { return false }
+    // `; ` ends a clause in prose, but separates parameters in a header value
+    // (`permessage-deflate; client_max_window_bits`): a parameter runs to a comma without a space.
+    return unquoted.split(separator: "; ", omittingEmptySubsequences: false).dropFirst().allSatisfy { part in
+      !(part.prefix { $0 != "," }.contains(" "))
+    }
   }
 
   /// The texts the placeholders matched (leftmost, shortest), or nil.

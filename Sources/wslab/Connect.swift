@@ -41,6 +41,7 @@ struct Connect: AsyncParsableCommand {
   @Option(help: "Origin header to send.") var origin: String?
   @Flag(help: "Do not offer permessage-deflate.") var noDeflate = false
   @Flag(help: "Print every byte, annotated.") var trace = false
+  @Option(help: "The trace's language: en or zh-CN (default: the locale, as the lessons choose).") var lang: String?
   @Option(help: "Write the connection's bytes as a pcapng capture for Wireshark (TLS records for wss://).")
   var pcap: String?
   @Option(help: "Write the TLS session keys (NSS key log format), so Wireshark can decrypt a wss:// capture.")
@@ -61,7 +62,7 @@ struct Connect: AsyncParsableCommand {
   @Option(help: "With --autobahn: seconds one case may take before it is abandoned.") var caseTimeout = 120.0
 
   func run() async throws {
-    let sink = trace ? TraceSink() : nil
+    let sink = trace ? try traceSink(path: nil, tag: lang) : nil
     if longPoll { return try await runLongPoll(sink) }
     var config = ClientConfiguration()
     config.deflate = noDeflate ? .disabled : DeflateOptions()

@@ -27,6 +27,7 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
   @Flag(help: "Print every connection's bytes, annotated, as they go.") var trace = false
   @Option(help: "Write the trace to this file instead of the terminal.") var traceFile: String?
+  @Option(help: "The trace's language: en or zh-CN (default: the locale, as the lessons choose).") var lang: String?
   @Option(help: "Write every connection's bytes as a pcapng capture for Wireshark (TLS records for wss://).")
   var pcap: String?
   @Option(help: "Write the TLS session keys (NSS key log format), so Wireshark can decrypt a wss:// capture.")
@@ -107,10 +108,8 @@ struct Serve: AsyncParsableCommand {
       fail("cannot read \(path)")
     }
     do {
-      if let traceFile {
-        config.trace = try TraceSink(path: traceFile)
-      } else if trace {
-        config.trace = TraceSink()
+      if traceFile != nil || trace {
+        config.trace = try traceSink(path: traceFile, tag: lang)
       }
       config.capture = try pcap.map { try CaptureFile(path: $0) }
       config.keyLog = try keylog.map { try KeyLogFile(path: $0) }

@@ -4,6 +4,7 @@ import Deflate
 import Dispatch
 import Foundation
 import Framing
+import LessonSupport
 import Logging
 import NIOCore
 import Server
@@ -22,6 +23,25 @@ struct WSLab: AsyncParsableCommand {
 func fail(_ message: String) -> Never {
   FileHandle.standardError.write(Data("wslab: \(message)\n".utf8))
   Foundation.exit(2)
+}
+
+/// The trace's language (`--lang`, else the locale): a translation of the codec's annotations,
+/// or nil for English.
+func traceTranslation(_ tag: String?) -> TraceTranslation? {
+  guard let language = Language.chosen(tag: tag) else {
+    fail("--lang needs one of \(Language.allCases.map(\.rawValue).joined(separator: ", ")), as in --lang zh-CN")
+  }
+  return TraceTranslation(language)
+}
+
+/// A trace to standard output, or to `path`, in the language of `tag`.
+func traceSink(path: String?, tag: String?) throws -> TraceSink {
+  let translation = traceTranslation(tag)
+  let labels = translation?.labels ?? .english
+  var translate: (@Sendable (TraceEvent) -> TraceEvent)? = nil
+  if let translation { translate = { translation.event($0) } }
+  if let path { return try TraceSink(path: path, labels: labels, translation: translate) }
+  return TraceSink(labels: labels, translation: translate)
 }
 
 /// Waits for SIGINT or SIGTERM and returns which came.

@@ -43,7 +43,7 @@ class Node:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [WSLAB, "serve", "--port", str(port), "--mode", mode, "--cluster", url, "--node", name,
-             "--trace-file", os.path.join(OUT, f"{name}.trace"), "--shutdown-grace", "2", "--lessons", OUT, *extra],
+             "--trace-file", os.path.join(OUT, f"{name}.trace"), "--lang", "en", "--shutdown-grace", "2", "--lessons", OUT, *extra],
             stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.port = None
         deadline = time.time() + 30

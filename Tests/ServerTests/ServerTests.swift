@@ -451,6 +451,16 @@ final class ServerTests: XCTestCase {
       to: dir.appendingPathComponent("01-handshake.html"), atomically: true, encoding: .utf8)
     try "secret".write(to: dir.appendingPathComponent(".hidden.html"), atomically: true, encoding: .utf8)
     try "not served".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+    // The Chinese edition, one folder down; nothing deeper, and no folder with a dot, is served.
+    for folder in ["zh-CN", "zh-CN/deeper", "sub.d"] {
+      try FileManager.default.createDirectory(
+        at: dir.appendingPathComponent(folder), withIntermediateDirectories: true)
+    }
+    try "<html>第 1 课</html>".write(
+      to: dir.appendingPathComponent("zh-CN/01-handshake.html"), atomically: true, encoding: .utf8)
+    try "<html>索引</html>".write(to: dir.appendingPathComponent("zh-CN/index.html"), atomically: true, encoding: .utf8)
+    try "secret".write(to: dir.appendingPathComponent("zh-CN/deeper/x.html"), atomically: true, encoding: .utf8)
+    try "secret".write(to: dir.appendingPathComponent("sub.d/x.html"), atomically: true, encoding: .utf8)
 
     func get(_ port: Int, _ target: String) async throws -> String {
       let client = try await RawClient(port: port)
@@ -459,7 +469,7 @@ final class ServerTests: XCTestCase {
       return client.text
     }
     let (server, port) = try await startServer { $0.lessonsDirectory = dir.path }
-    XCTAssertEqual(server.lessonPages?.count, 2)
+    XCTAssertEqual(server.lessonPages?.count, 4)
     XCTAssertNil(server.lessonPages?.problem)
     let index = try await get(port, "/lessons/")
     XCTAssertTrue(index.hasPrefix("HTTP/1.1 200 OK\r\n"), index)
@@ -471,9 +481,17 @@ final class ServerTests: XCTestCase {
     let bare = try await get(port, "/lessons")
     XCTAssertTrue(bare.hasPrefix("HTTP/1.1 301 Moved Permanently\r\n"), bare)
     XCTAssertTrue(bare.contains("Location: /lessons/\r\n"), bare)
+    let chinese = try await get(port, "/lessons/zh-CN/01-handshake.html")
+    XCTAssertTrue(chinese.hasPrefix("HTTP/1.1 200 OK\r\n") && chinese.hasSuffix("<html>第 1 课</html>"), chinese)
+    let chineseIndex = try await get(port, "/lessons/zh-CN/")
+    XCTAssertTrue(chineseIndex.hasSuffix("<html>索引</html>"), chineseIndex)
+    let folder = try await get(port, "/lessons/zh-CN")
+    XCTAssertTrue(folder.contains("Location: /lessons/zh-CN/\r\n"), folder)
     for target in [
       "/lessons/../Package.swift", "/lessons/%2e%2e/x.html", "/lessons/.hidden.html", "/lessons/notes.txt",
-      "/lessons/missing.html", "/lessons/sub/01-handshake.html",
+      "/lessons/missing.html", "/lessons/sub/01-handshake.html", "/lessons/zh-CN/deeper/x.html",
+      "/lessons/sub.d/x.html",
+      "/lessons/zh-CN/../notes.txt", "/lessons//01-handshake.html", "/lessons/zh-CN//index.html",
     ] {
       let answer = try await get(port, target)
       XCTAssertTrue(answer.hasPrefix("HTTP/1.1 404 Not Found\r\n"), "\(target): \(answer)")

@@ -342,7 +342,7 @@ async def slow_reader(wslab, scale):
 
     # 2. Chat: a member that never reads, a talker in the same room.
     trace = "/tmp/wslab-stress-slow-reader-%d.trace" % os.getpid()
-    server = Server(wslab, "--mode", "chat", "--max-queued-bytes", str(limit), "--no-deflate", "--trace-file", trace)
+    server = Server(wslab, "--mode", "chat", "--max-queued-bytes", str(limit), "--no-deflate", "--trace-file", trace, "--lang", "en")
     try:
         slow = await connect(server.port, path="/room", rcvbuf=4096)
         slow.reader._transport.pause_reading()

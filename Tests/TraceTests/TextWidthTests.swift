@@ -127,6 +127,12 @@ final class TranslatorTests: XCTestCase {
     // A value placeholder does not swallow a sentence: this prose is missing, not mistranslated.
     let prose = "The client refuses. It uses MD5 instead of SHA-1 here"
     XCTAssertEqual(t.translate(prose), prose)
+    // `; ` between a header's parameters is a value; `; ` before a clause is prose.
+    let h = Translator(catalog: ["offered {} -> {}": "提供 {} -> {}"])
+    XCTAssertEqual(
+      h.translate("offered permessage-deflate; client_max_window_bits, x-foo -> permessage-deflate"),
+      "提供 permessage-deflate; client_max_window_bits, x-foo -> permessage-deflate")
+    XCTAssertEqual(h.lookup("offered a frame; a client must mask -> 1002"), nil)
     // {t} must be translated: an unknown title is reported missing.
     XCTAssertEqual(t.translate("Sockets (RFC 6455 §1)"), "Sockets（RFC 6455 §1）")
     XCTAssertEqual(t.missing, [prose, "Sockets"])
