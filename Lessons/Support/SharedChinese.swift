@@ -175,6 +175,8 @@ enum SharedChinese {
     "payload is masked; a 4-byte key follows the length (only clients mask)": "负载已加掩码；长度后面跟着 4 字节的掩码键（只有客户端加掩码）",
     "payload is not masked (only clients mask)": "负载没有加掩码（只有客户端加掩码）",
     "payload length: {} bytes (0–125 fit in 7 bits)": "负载长度：{} 字节（0–125 用 7 位就能表示）",
+    "payload length: 1 byte (0–125 fit in 7 bits)": "负载长度：1 字节（0–125 用 7 位就能表示）",
+    "close frame with a 1-byte payload; a status code takes 2 bytes": "关闭帧的负载只有 1 个字节；状态码要占 2 个字节",
     "126: the length is in the next 2 bytes (16-bit)": "126：长度在后面 2 个字节里（16 位）",
     "127: the length is in the next 8 bytes (64-bit)": "127：长度在后面 8 个字节里（64 位）",
     "payload length {} bytes, 16-bit big-endian (network byte order)": "负载长度 {} 字节，16 位大端序（网络字节序）",
@@ -188,6 +190,9 @@ enum SharedChinese {
     "binary data": "二进制数据",
     "masked binary data": "已加掩码的二进制数据",
     "binary data ({} of {} bytes present)": "二进制数据（已到 {}/{} 字节）",
+    // A frame cut short (`wslab decode` of a frame's first bytes).
+    "{t} ({} of {} bytes present)": "{}（已到 {}/{} 字节）", "{} of {} length bytes present": "长度字节已到 {}/{} 个",
+    "{} of 4 key bytes present": "掩码键字节已到 {}/4 个",
     "masked payload, unmasked: {}": "已加掩码的负载，去掉掩码后：{}",
     "payload of a reserved opcode": "保留操作码的负载",
     "no payload": "没有负载",
@@ -231,6 +236,27 @@ enum SharedChinese {
     "@FIN={}, RSV={}, opcode {} ({t})": "FIN={}，RSV={}，opcode {}（{}）", "@MASK={}, length {}": "MASK={}，长度 {}",
     "have {}; need {} more bytes of the masking key": "已有 {}；还需要掩码键的 {} 个字节",
     "have {}; need 1 more byte of the masking key": "已有 {}；还需要掩码键的 1 个字节",
+    "have {} (the length is in the next {} bytes); need {} more bytes of extended length":
+      "已有 {}（长度在接下来的 {} 个字节里）；还需要扩展长度的 {} 个字节",
+    "have {} (the length is in the next {} bytes); need 1 more byte of extended length":
+      "已有 {}（长度在接下来的 {} 个字节里）；还需要扩展长度的 1 个字节",
+    "@MASK={}, length {} ({} in {} bits)": "MASK={}，长度 {}（{}，占 {} 位）",
+    "payload: {} of {} bytes in; the next is unmasked with key byte {}":
+      "负载：已收到 {}/{} 字节；下一个字节用掩码键的第 {} 字节去掩码",
+    "header complete; {t}": "帧头完整；{}", "frame complete; {t}": "帧完整；{}",
+    "{} XOR {} = {} {}; {t}": "{} XOR {} = {} {}；{}",
+    "failed: nothing more is read (§7.1.7)": "已失败：不再读取任何字节（§7.1.7）",
+    // `wslab decode` (and `--step`): its own lines around the trace.
+    "decoding {} bytes as the {t} receives them (sent by the {t})": "把这 {} 个字节当作{}收到的字节来解码（由{}发送）",
+    "@server": "服务器", "@client": "客户端",
+    "{t}: the connection fails once the {} message(s) before it are taken": "{}：先交出它之前的 {} 条消息，然后连接失败",
+    "result: valid: {} frame(s), {} data message(s)": "结果：合法：{} 个帧，{} 条数据消息",
+    "result: incomplete: the last {} byte(s) start a frame that has not fully arrived":
+      "结果：不完整：最后 {} 个字节开始了一个尚未完整到达的帧",
+    "result: invalid: {t}; the {t} fails the connection with close {}": "结果：不合法：{}；{}以关闭码 {} 令连接失败",
+    "feeding {} bytes one at a time to the {t} (sent by the {t}):": "把 {} 个字节逐个交给{}（由{}发送）：",
+    "  [Enter: next byte]": "  [回车：下一个字节]",
+    "the last {} byte(s) are not read: the connection failed (§7.1.7)": "最后 {} 个字节没有被读取：连接已失败（§7.1.7）",
     "header complete; payload: {} of {} bytes in; the next is unmasked with key byte {}":
       "帧头完整；负载：已收到 {}/{} 字节；下一个字节用掩码键的第 {} 字节去掩码",
     "{} XOR {} = {}; payload: {} of {} bytes in; the next is unmasked with key byte {}":

@@ -19,6 +19,16 @@ public final class TraceTranslation: Sendable {
   public func event(_ event: TraceEvent) -> TraceEvent {
     translation.withLock { $0.event(event) }
   }
+
+  /// A line of a tool's own output (`result: valid: 1 frame(s), …`).
+  public func text(_ text: String) -> String {
+    translation.withLock { $0.text(text) }
+  }
+
+  /// For tools that take a ``TraceLanguage`` (`wslab decode`).
+  public var language: TraceLanguage {
+    TraceLanguage(labels: labels, event: { self.event($0) }, text: { self.text($0) })
+  }
 }
 
 extension Language {

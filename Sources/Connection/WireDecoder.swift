@@ -84,9 +84,10 @@ public enum WireDecoder {
 
   /// Feeds `bytes` to a receiving ``Connection`` (the server's when `sender` is the client) and
   /// renders what it reports. `sender` nil: the first frame's MASK bit decides (masked: a client).
+  /// `language` rewrites the annotations and the report's own lines (English: as they are).
   public static func decode(
     _ bytes: [UInt8], from sender: Role? = nil, deflate: Bool = false, contextTakeover: Bool = false,
-    style: TraceRenderer.Style = .plain
+    style: TraceRenderer.Style = .plain, language: TraceLanguage = .english
   ) -> Report {
     let sender = sender ?? (bytes.count > 1 && bytes[1] & 0x80 != 0 ? .client : .server)
     let receiver = sender.peer
@@ -96,9 +97,12 @@ public enum WireDecoder {
       openWith: Connection.Configuration(role: receiver), extensions: extensions, observer: log)
     connection.receive(bytes)
     let events = connection.drainEvents()
-    let renderer = TraceRenderer(style: style)
+    var renderer = TraceRenderer(style: style)
+    renderer.labels = language.labels
     var text =
-      "decoding \(bytes.count) bytes as the \(receiver.rawValue) receives them (sent by the \(sender.rawValue))\n"
+      language.text(
+        "decoding \(bytes.count) bytes as the \(receiver.rawValue) receives them (sent by the \(sender.rawValue))")
+      + "\n"
     var frames = 0
     for event in log.drain() {
       // Only what the peer sent: the connection's own answers (pongs, close replies) are notes.
@@ -106,21 +110,26 @@ public enum WireDecoder {
         guard record.direction == sender.sendDirection else { continue }
         frames += 1
       }
-      text += renderer.render(event)
+      text += renderer.render(language.event(event))
     }
     let messages = events.filter(\.isMessage).count
     let verdict: Verdict
     if let failure = events.lazy.compactMap({ if case .failed(let f) = $0 { f } else { nil } }).first {
       let code = failure.closeCode
-      text += "result: invalid: \(failure); the \(receiver.rawValue) fails the connection with close \(code.rawValue)\n"
+      text +=
+        language.text(
+          "result: invalid: \(failure); the \(receiver.rawValue) fails the connection with close \(code.rawValue)")
+        + "\n"
       verdict = .invalid(failure)
     } else if connection.bufferedInputBytes > 0 {
       let rest = Array(bytes.suffix(connection.bufferedInputBytes))
-      text += renderer.render(.bytes(FrameAnnotator.record(for: rest, direction: sender.sendDirection)))
-      text += "result: incomplete: the last \(rest.count) byte(s) start a frame that has not fully arrived\n"
+      text += renderer.render(language.event(.bytes(FrameAnnotator.record(for: rest, direction: sender.sendDirection))))
+      text +=
+        language.text("result: incomplete: the last \(rest.count) byte(s) start a frame that has not fully arrived")
+        + "\n"
       verdict = .incomplete(bytes: rest.count)
     } else {
-      text += "result: valid: \(frames) frame(s), \(messages) data message(s)\n"
+      text += language.text("result: valid: \(frames) frame(s), \(messages) data message(s)") + "\n"
       verdict = .valid(frames: frames, messages: messages)
     }
     return Report(text: text, verdict: verdict, sender: sender)

@@ -364,3 +364,22 @@ extension String {
     hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
   }
 }
+
+/// How a tool speaks when it writes a trace: the renderer's words, what rewrites the codec's
+/// English events, and its own lines (`result: valid: …`). Identity in English.
+public struct TraceLanguage: Sendable {
+  public var labels: Labels
+  public var event: @Sendable (TraceEvent) -> TraceEvent
+  public var text: @Sendable (String) -> String
+
+  public init(
+    labels: Labels, event: @escaping @Sendable (TraceEvent) -> TraceEvent,
+    text: @escaping @Sendable (String) -> String
+  ) {
+    self.labels = labels
+    self.event = event
+    self.text = text
+  }
+
+  public static let english = TraceLanguage(labels: .english, event: { $0 }, text: { $0 })
+}

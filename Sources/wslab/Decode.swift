@@ -29,6 +29,7 @@ struct Decode: ParsableCommand {
   var contextTakeover = false
   @Flag(help: "Feed the bytes one at a time and show what the decoder knows after each (Enter advances on a terminal).")
   var step = false
+  @Option(help: "The output's language: en or zh-CN (default: the locale, as the lessons choose).") var lang: String?
   @Argument(help: "Hex bytes (spaces, colons and 0x prefixes optional).") var hex: [String]
 
   func run() throws {
@@ -39,9 +40,11 @@ struct Decode: ParsableCommand {
       fail("expected hex bytes (an even number of hex digits): \(error)")
     }
     let style: TraceRenderer.Style = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil ? .ansi : .plain
-    let report = WireDecoder.decode(bytes, from: from, deflate: deflate, contextTakeover: contextTakeover, style: style)
+    let language = traceTranslation(lang)?.language ?? .english
+    let report = WireDecoder.decode(
+      bytes, from: from, deflate: deflate, contextTakeover: contextTakeover, style: style, language: language)
     if step {
-      stepThrough(bytes, style: style)
+      stepThrough(bytes, style: style, language: language)
       print(report.text.split(separator: "\n").last.map(String.init) ?? "", terminator: "\n")
       let status: Int32 = if case .valid = report.verdict { 0 } else { 1 }
       if status != 0 { Foundation.exit(status) }
@@ -56,29 +59,34 @@ struct Decode: ParsableCommand {
 extension Decode {
   /// `--step`: one line per byte, read from the decoder's own state; the frames it completes and
   /// what the receiver reports, as they happen. On a terminal each step waits for Enter.
-  func stepThrough(_ bytes: [UInt8], style: TraceRenderer.Style) {
+  func stepThrough(_ bytes: [UInt8], style: TraceRenderer.Style, language: TraceLanguage) {
     let (sender, steps) = FrameStepper.steps(bytes, from: from, deflate: deflate, contextTakeover: contextTakeover)
     let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
     let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) } ?? 80
     var renderer = TraceRenderer(style: style, linePrefix: "      ")
     renderer.width = max(60, width)
-    print("feeding \(bytes.count) bytes one at a time to the \(sender.peer.rawValue) (sent by the \(sender.rawValue)):")
+    renderer.labels = language.labels
+    print(
+      language.text(
+        "feeding \(bytes.count) bytes one at a time to the \(sender.peer.rawValue) (sent by the \(sender.rawValue)):"))
+    let byteWord = language.text("byte")
     for step in steps {
-      let lead = "byte \(step.index)".padding(toLength: 9, withPad: " ", startingAt: 0) + Trace.hex(step.byte) + "  "
-      for line in Trace.wrap(
-        step.summary, width: max(60, width), first: lead, rest: String(repeating: " ", count: lead.count))
-      {
+      var lead = "\(byteWord) \(step.index)"
+      lead += String(repeating: " ", count: max(1, 9 - Trace.displayWidth(lead))) + Trace.hex(step.byte) + "  "
+      let indent = String(repeating: " ", count: Trace.displayWidth(lead))
+      for line in Trace.wrap(language.text(step.summary), width: max(60, width), first: lead, rest: indent) {
         print(line)
       }
-      for event in step.events { print(renderer.render(event), terminator: "") }
+      for event in step.events { print(renderer.render(language.event(event)), terminator: "") }
       if interactive && step.index < steps.count - 1 {
-        print("  [Enter: next byte]", terminator: "")
+        print(language.text("  [Enter: next byte]"), terminator: "")
         fflush(nil)
         _ = readLine()
       }
     }
     if steps.count < bytes.count {
-      print("the last \(bytes.count - steps.count) byte(s) are not read: the connection failed (§7.1.7)")
+      print(
+        language.text("the last \(bytes.count - steps.count) byte(s) are not read: the connection failed (§7.1.7)"))
     }
   }
 }

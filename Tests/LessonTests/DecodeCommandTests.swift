@@ -10,6 +10,8 @@ final class DecodeCommandTests: XCTestCase {
     process.arguments = [command] + arguments
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
+    // English unless a test asks (--lang): the locale would choose otherwise.
+    for name in ["LC_ALL", "LC_MESSAGES", "LANG"] { env[name] = nil }
     process.environment = env
     let out = Pipe()
     process.standardOutput = out
@@ -44,6 +46,49 @@ final class DecodeCommandTests: XCTestCase {
       result: valid: 1 frame(s), 1 data message(s)
 
       """)
+  }
+
+  /// `--lang zh-CN`: the same bytes and fields, the annotations and wslab's own lines in Chinese.
+  func testMaskedHelloInChinese() throws {
+    let (output, status) = try decode([
+      "--lang", "zh-CN", "81", "85", "37", "fa", "21", "3d", "7f", "9f", "4d", "51", "58",
+    ])
+    XCTAssertEqual(status, 0)
+    XCTAssertEqual(
+      output,
+      """
+      把这 11 个字节当作服务器收到的字节来解码（由客户端发送）
+      ▶ 客户端 → 服务器  帧：文本 "Hello"（已加掩码，11 字节）
+        0     81                       1.......  FIN          1            最后一个分片：这个帧结束整条消息  §5.2
+                                       .000....  RSV1-3       000          保留位，除非扩展定义了它们，否则为 0  §5.2
+                                       ....0001  opcode       0x1          文本帧：消息是 UTF-8 文本  §5.2
+        1     85                       1.......  MASK         1            负载已加掩码，客户端的每个帧都必须如此；掩码键紧跟在长度之后  §5.1
+                                       .0000101  length       5            负载长度：5 字节（0–125 用 7 位就能表示）  §5.2
+        2     37 fa 21 3d                        masking key  37 fa 21 3d  负载的第 i 个字节与掩码键的第 i mod 4 个字节做异或  §5.3
+        6     7f 9f 4d 51 58                     payload      "Hello"      已加掩码的负载，去掉掩码后："Hello"
+      注：应用 ← 文本 "Hello"
+      结果：合法：1 个帧，1 条数据消息
+
+      """)
+    // A broken frame: the rule and the close code in Chinese, the exit status unchanged.
+    let (unmasked, failed) = try decode(["--lang", "zh-CN", "--from", "client", "81", "01", "41"])
+    XCTAssertEqual(failed, 1)
+    XCTAssertEqual(
+      lastLine(unmasked),
+      "结果：不合法：1002 协议错误：客户端发来的帧没有加掩码（MASK = 0）；客户端的每个帧都必须加掩码（RFC 6455 §5.1）；"
+        + "服务器以关闭码 1002 令连接失败")
+    // Byte by byte: what the decoder knows after each byte, and the unmasking.
+    let (steps, _) = try decode([
+      "--lang", "zh-CN", "--step", "81", "85", "37", "fa", "21", "3d", "7f", "9f", "4d", "51", "58",
+    ])
+    XCTAssertTrue(steps.hasPrefix("把 11 个字节逐个交给服务器（由客户端发送）：\n"), steps)
+    XCTAssertTrue(steps.contains("\n字节 1   85  已有 MASK=1，长度 5；还需要掩码键的 4 个字节\n"), steps)
+    XCTAssertTrue(steps.contains("\n字节 6   7f  7f XOR 37 = 48 \"H\"；负载：已收到 1/5 字节；"), steps)
+    // --lang en is English; a language WSLab does not speak is refused (exit status 2).
+    let (english, _) = try decode(["--lang", "en", "81", "01", "41"])
+    XCTAssertEqual(lastLine(english), "result: valid: 1 frame(s), 1 data message(s)")
+    let (_, refused) = try decode(["--lang", "fr", "81", "01", "41"])
+    XCTAssertEqual(refused, 2)
   }
 
   /// Several frames back to back, a ping between fragments (§5.4), hex written in other ways.
