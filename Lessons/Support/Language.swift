@@ -40,6 +40,13 @@ public enum Language: String, Sendable, CaseIterable {
     }
   }
 
+  /// The language of a command's output: `tag` (`--lang`) when given, else the locale (LC_ALL,
+  /// LC_MESSAGES, LANG, as the lessons choose); nil when `tag` names no language WSLab speaks.
+  public static func chosen(tag: String?) -> Language? {
+    if let tag { return Language(tag: tag) }
+    return chosen(arguments: [], environment: Lesson.environment)
+  }
+
   public var labels: Labels { self == .english ? .english : .simplifiedChinese }
 
   /// The README a lesson's exercises are answered in.

@@ -7,7 +7,7 @@ import Trace
 public final class TraceTranslation: Sendable {
   private let translation: Mutex<LessonTranslation>
   /// The renderer's own words in that language.
-  public let labels: Labels
+  let labels: Labels
 
   /// nil for English: the codec writes English.
   public init?(_ language: Language) {
@@ -25,17 +25,8 @@ public final class TraceTranslation: Sendable {
     translation.withLock { $0.text(text) }
   }
 
-  /// For tools that take a ``TraceLanguage`` (`wslab decode`).
+  /// As wslab's trace sinks and `wslab decode` take it.
   public var language: TraceLanguage {
     TraceLanguage(labels: labels, event: { self.event($0) }, text: { self.text($0) })
-  }
-}
-
-extension Language {
-  /// The language of a command's output: `tag` (`--lang`) when given, else the locale (LC_ALL,
-  /// LC_MESSAGES, LANG, as the lessons choose); nil when `tag` names no language WSLab speaks.
-  public static func chosen(tag: String?) -> Language? {
-    if let tag { return Language(tag: tag) }
-    return chosen(arguments: [], environment: Lesson.environment)
   }
 }

@@ -15,31 +15,25 @@ public final class TraceSink: @unchecked Sendable {
   private let file: UnsafeMutablePointer<FILE>?
   private let lock = NIOLock()
   let renderer: TraceRenderer
-  /// What an event says, in the language the trace is written in (nil: as the codec wrote it).
-  let translation: (@Sendable (TraceEvent) -> TraceEvent)?
+  /// The language the trace is written in: the renderer's words, and what rewrites each event's
+  /// annotations before it is rendered (the events kept and sent to the live trace stay as the
+  /// codec wrote them). Called from any event loop.
+  let language: TraceLanguage
 
   /// Traces to standard output, in colour when it is a terminal and `NO_COLOR` is unset.
-  /// - Parameters:
-  ///   - labels: the renderer's own words (`client → server`, `note:`).
-  ///   - translation: rewrites each event's annotations before it is rendered (the events kept
-  ///     and sent to the live trace stay as the codec wrote them). Called from any event loop.
-  public init(
-    colour: Bool? = nil, labels: Labels = .english, translation: (@Sendable (TraceEvent) -> TraceEvent)? = nil
-  ) {
+  public init(colour: Bool? = nil, language: TraceLanguage = .english) {
     self.file = fdopen(dup(STDOUT_FILENO), "w")
     self.memoryBuffer = nil
     self.memoryEvents = nil
     let tty = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
     var renderer = TraceRenderer(style: (colour ?? tty) ? .ansi : .plain)
-    renderer.labels = labels
+    renderer.labels = language.labels
     self.renderer = renderer
-    self.translation = translation
+    self.language = language
   }
 
   /// Traces to a file (created or truncated), plain text.
-  public init(
-    path: String, labels: Labels = .english, translation: (@Sendable (TraceEvent) -> TraceEvent)? = nil
-  ) throws {
+  public init(path: String, language: TraceLanguage = .english) throws {
     guard let f = fopen(path, "w") else {
       throw TraceSinkError(path: path, reason: String(cString: strerror(errno)))
     }
@@ -47,9 +41,9 @@ public final class TraceSink: @unchecked Sendable {
     self.memoryBuffer = nil
     self.memoryEvents = nil
     var renderer = TraceRenderer(style: .plain)
-    renderer.labels = labels
+    renderer.labels = language.labels
     self.renderer = renderer
-    self.translation = translation
+    self.language = language
   }
 
   /// Keeps the trace in memory (plain text) until ``drain()`` — for lessons and tests.
@@ -65,7 +59,7 @@ public final class TraceSink: @unchecked Sendable {
     self.memoryBuffer = NIOLockedValueBox("")
     self.memoryEvents = NIOLockedValueBox([])
     self.renderer = TraceRenderer(style: .plain)
-    self.translation = nil
+    self.language = .english
   }
 
   /// Renders an event (lines prefixed with `[source] ` when a source is given) and writes it;
@@ -74,7 +68,7 @@ public final class TraceSink: @unchecked Sendable {
     var renderer = self.renderer
     if let source { renderer.linePrefix = "[\(source)] " }
     keep(event, source: source)
-    write(renderer.render(translation?(event) ?? event))
+    write(renderer.render(language.event(event)))
   }
 
   func keep(_ event: TraceEvent, source: String?) {
@@ -154,7 +148,7 @@ final class ConnectionTracer: TraceObserver {
   func record(_ event: TraceEvent) {
     if let sink {
       sink.keep(event, source: source)
-      sink.write(renderer.render(sink.translation?(event) ?? event))
+      sink.write(renderer.render(sink.language.event(event)))
     }
     hub?.record(event, connection: id)
   }

@@ -190,7 +190,8 @@ public final class Translator {
   }
 
   /// What a `{}` may match: a value (a number, a quoted string, a header value with its
-  /// parameters, a short phrase), not a sentence. This keeps a short pattern such as `{} instead of {}` from matching prose.
+  /// parameters, a short phrase), not a sentence. This keeps a short pattern such as
+  /// `{} instead of {}` from matching prose.
   static func isValue(_ capture: String) -> Bool {
     // Quoted text (a close reason, a header value) is data: its punctuation does not count.
     var unquoted = ""

@@ -40,7 +40,7 @@ struct Decode: ParsableCommand {
       fail("expected hex bytes (an even number of hex digits): \(error)")
     }
     let style: TraceRenderer.Style = isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil ? .ansi : .plain
-    let language = traceTranslation(lang)?.language ?? .english
+    let language = traceLanguage(lang)
     let report = WireDecoder.decode(
       bytes, from: from, deflate: deflate, contextTakeover: contextTakeover, style: style, language: language)
     if step {

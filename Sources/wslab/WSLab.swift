@@ -25,23 +25,19 @@ func fail(_ message: String) -> Never {
   Foundation.exit(2)
 }
 
-/// The trace's language (`--lang`, else the locale): a translation of the codec's annotations,
-/// or nil for English.
-func traceTranslation(_ tag: String?) -> TraceTranslation? {
+/// The language of a trace and of wslab's own lines around it (`--lang`, else the locale).
+func traceLanguage(_ tag: String?) -> TraceLanguage {
   guard let language = Language.chosen(tag: tag) else {
     fail("--lang needs one of \(Language.allCases.map(\.rawValue).joined(separator: ", ")), as in --lang zh-CN")
   }
-  return TraceTranslation(language)
+  return TraceTranslation(language)?.language ?? .english
 }
 
 /// A trace to standard output, or to `path`, in the language of `tag`.
 func traceSink(path: String?, tag: String?) throws -> TraceSink {
-  let translation = traceTranslation(tag)
-  let labels = translation?.labels ?? .english
-  var translate: (@Sendable (TraceEvent) -> TraceEvent)? = nil
-  if let translation { translate = { translation.event($0) } }
-  if let path { return try TraceSink(path: path, labels: labels, translation: translate) }
-  return TraceSink(labels: labels, translation: translate)
+  let language = traceLanguage(tag)
+  if let path { return try TraceSink(path: path, language: language) }
+  return TraceSink(language: language)
 }
 
 /// Waits for SIGINT or SIGTERM and returns which came.
